@@ -1,0 +1,188 @@
+"""Main text: separate page chrome, attribution lines and the title from the article body.
+
+The rules are general page-chrome patterns, not strings of particular pages:
+- lines with no words (punctuation debris, separators);
+- weather readings, date-only headers, advertisement markers, link teasers ("Read also:");
+- lines repeated within the page (the repeated title, repeated ad slots);
+- short lines that are not sentences ("Must read", "More articles") once the body has begun,
+  or before it when another line is the title;
+- attribution lines ("Source: ...", "Originally published by ...") are kept as metadata.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from retold.article import Article, RawDocument
+from retold.settings import DEFAULT_SETTINGS, Settings
+
+ATTRIBUTION = re.compile(
+    r"^(sources?|via|credits?|courtesy( of)?|originally published|first published|"
+    r"this (article|story|report) (first |originally )?(appeared|was published)|"
+    r"read the original( article)?|quelle|fuente|источник)\b\s*(:|by|on|in|at)?\s*\S",
+    re.IGNORECASE,
+)
+LINK_TEASER = re.compile(
+    r"^(read also|also read|read more|see also|related( articles?| stories)?|more on this|"
+    r"recommended( for you)?|you may also like|don'?t miss|watch|listen|"
+    r"lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|leer también|"
+    r"lee también|читайте также|читайте також|leia também|czytaj też)\s*[:：>»\-–]",
+    re.IGNORECASE,
+)
+ADVERTISEMENT = re.compile(
+    r"^[\s\-–—|*]*(advertisement|advertising|sponsored( content)?|ads?|publicité|publicidad|"
+    r"anzeige|werbung|реклама|pubblicità)\b",
+    re.IGNORECASE,
+)
+WEATHER = re.compile(r"^[-+−]?\d{1,3}([.,]\d)?\s*°?\s*[CF]\b\.?$", re.IGNORECASE)
+SHARE_WIDGET = re.compile(
+    r"^(share|tweet|follow us|subscribe|sign up|newsletter|comments?|print|email)\b",
+    re.IGNORECASE,
+)
+DATE_WORDS = set(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec am pm gmt utc updated published "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin "
+    "juillet août septembre octobre novembre décembre montag dienstag mittwoch donnerstag "
+    "freitag samstag sonntag januar februar märz juni juli oktober dezember lunes martes "
+    "miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio julio agosto "
+    "septiembre octubre noviembre diciembre de le der".split()
+)
+SENTENCE_END = re.compile(r"[.!?…:;][\"'”“»’)\]]*$|[\"”»]$")
+WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+@dataclass
+class Line:
+    text: str
+    key: str  # normalised for repetition checks
+
+    @property
+    def words(self) -> int:
+        return len(WORD.findall(self.text))
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC, no-break spaces and runs of whitespace folded to one space."""
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u200b", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """One paragraph per line, unless the text is hard-wrapped into blank-line separated blocks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    multi_line_blocks = [b for b in blocks if len(b.strip().split("\n")) > 1]
+    line_lengths = sorted(len(ln) for ln in lines)
+    median = line_lengths[len(line_lengths) // 2] if line_lengths else 0
+    hard_wrapped = len(multi_line_blocks) > len(blocks) / 2 and median <= 90
+    pieces = blocks if hard_wrapped else lines
+    return [normalise(p) for p in pieces if normalise(p)]
+
+
+def is_attribution(text: str, settings: Settings) -> bool:
+    return bool(ATTRIBUTION.match(text)) and len(text.split()) <= settings.max_title_words
+
+
+def chrome_pattern(line: Line, settings: Settings) -> bool:
+    """Lines that are page furniture wherever they stand."""
+    text = line.text
+    if line.words == 0 or sum(ch.isalpha() for ch in text) < 2:
+        return True
+    if WEATHER.match(text) or LINK_TEASER.match(text) or ADVERTISEMENT.match(text):
+        return True
+    if SHARE_WIDGET.match(text) and line.words < settings.min_prose_words:
+        return True
+    return is_date_line(text)
+
+
+def is_date_line(text: str) -> bool:
+    tokens = re.findall(r"[^\W_]+", text.lower())
+    if not tokens or len(tokens) > 10:
+        return False
+    has_date_word = any(t in DATE_WORDS for t in tokens)
+    return has_date_word and all(t in DATE_WORDS or t.isdigit() or re.fullmatch(r"\d+(st|nd|rd|th|h)", t) for t in tokens)
+
+
+def is_prose(line: Line, settings: Settings) -> bool:
+    return line.words >= settings.min_prose_words or bool(
+        SENTENCE_END.search(line.text) and line.words >= 3
+    )
+
+
+def clean(document: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> Article:
+    """Split a document into title, body paragraphs, chrome and attribution lines."""
+    lines = [Line(p, _key(p)) for p in split_paragraphs(document.text)]
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.key] = counts.get(line.key, 0) + 1
+
+    title = normalise(document.title) if document.title else None
+    title_key = _key(title) if title else None
+    if title is None:
+        title, title_key = _detect_title(lines, counts, settings)
+
+    body: list[str] = []
+    chrome: list[str] = []
+    attribution: list[str] = []
+    seen: set[str] = set()
+    for line in lines:
+        if line.key == title_key:
+            if document.extracted_from_html and line.key not in seen and not body:
+                seen.add(line.key)
+                continue  # trafilatura already reported the title; the body repeats it
+            chrome.append(line.text)
+        elif is_attribution(line.text, settings):
+            attribution.append(line.text)
+        elif line.key in seen or chrome_pattern(line, settings) or not is_prose(line, settings):
+            chrome.append(line.text)
+        else:
+            body.append(line.text)
+        seen.add(line.key)
+
+    return Article(
+        source=document.source,
+        paragraphs=body,
+        title=title,
+        chrome=chrome,
+        attribution=attribution,
+        url=document.url,
+        published=document.published,
+        site=document.site,
+        author=document.author,
+        language=document.language,
+    )
+
+
+def _detect_title(
+    lines: list[Line], counts: dict[str, int], settings: Settings
+) -> tuple[str | None, str | None]:
+    """The title is a heading-like line before the first prose line; a repeated one wins."""
+    candidates: list[Line] = []
+    for line in lines:
+        if is_prose(line, settings) and not _heading_like(line, settings):
+            break
+        if _heading_like(line, settings) and not chrome_pattern(line, settings):
+            candidates.append(line)
+    if not candidates:
+        return None, None
+    repeated = [c for c in candidates if counts[c.key] > 1]
+    substantial = [c for c in candidates if c.words >= 4]
+    chosen = (repeated or substantial or candidates)[0]
+    return chosen.text, chosen.key
+
+
+def _heading_like(line: Line, settings: Settings) -> bool:
+    return (
+        2 <= line.words <= settings.max_title_words
+        and not re.search(r"[.;:,]$", line.text)
+        and not is_attribution(line.text, settings)
+    )
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"\W+", " ", (text or "").lower()).strip()

@@ -1,0 +1,39 @@
+"""Every tunable number in one place, with the reason for its default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Inputs larger than this are refused rather than parsed: no news article is 20 MB of text,
+    # and a huge file is more likely a dump or an attack than a story.
+    max_input_bytes: int = 20_000_000
+
+    # Cleaning: a line with fewer words than this and no sentence-ending punctuation is not prose.
+    min_prose_words: int = 7
+    # A title is a short line: headlines rarely run past this many words.
+    max_title_words: int = 25
+
+    # Alignment thresholds on cosine similarity, per embedding model (their scales differ).
+    # Calibrated on pairs built in tests/data, not on the seeds (see docs/calibration.md).
+    english_align_threshold: float = 0.62
+    multilingual_align_threshold: float = 0.55
+    # A merged group (two source sentences for one derived, or the reverse) must beat the
+    # best single pair by this margin to be preferred.
+    merge_gain: float = 0.03
+    # Character-level ratio above which two aligned sentences count as verbatim.
+    verbatim_ratio: float = 0.92
+
+    # Relation labels.
+    near_duplicate_jaccard: float = 0.75
+    rewrite_coverage: float = 0.5
+    same_story_similarity: float = 0.45
+    related_similarity: float = 0.25
+
+    # Direction: the summed evidence weight needed to name a direction instead of "unknown".
+    direction_min_weight: float = 2.0
+
+
+DEFAULT_SETTINGS = Settings()
