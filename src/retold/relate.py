@@ -1,0 +1,135 @@
+"""One pair: similarity, relation label, direction and the evidence for it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retold.align import Alignment
+from retold.article import Article
+from retold.facts import ENTITY_KINDS, FactDiff
+from retold.result import Direction, Relation
+from retold.settings import Settings
+
+
+@dataclass(frozen=True)
+class PairMeasures:
+    identical: bool
+    cross_lingual: bool
+    similarity: float  # share of the two texts that correspond, weighted by link score
+    document_similarity: float
+    coverage_a: float  # share of a's sentences linked to b
+    coverage_b: float
+    shingle_jaccard: float
+    all_verbatim: bool
+
+
+def text_similarity(alignment: Alignment, sentences_a: int, sentences_b: int) -> float:
+    total = sentences_a + sentences_b
+    if total == 0:
+        return 0.0
+    weighted = sum(g.score * (len(g.a) + len(g.b)) for g in alignment.groups)
+    return round(min(1.0, weighted / total), 4)
+
+
+def label_relation(m: PairMeasures, settings: Settings) -> Relation:
+    if m.identical:
+        return "duplicate"
+    shorter_coverage = max(m.coverage_a, m.coverage_b) if m.coverage_a and m.coverage_b else 0.0
+    both_coverage = min(m.coverage_a, m.coverage_b)
+    if not m.cross_lingual and (
+        m.shingle_jaccard >= settings.near_duplicate_jaccard
+        or (m.all_verbatim and both_coverage >= 0.9)
+    ):
+        return "near-duplicate"
+    if m.cross_lingual and both_coverage >= settings.rewrite_coverage:
+        return "translation"
+    if not m.cross_lingual and shorter_coverage >= settings.rewrite_coverage and both_coverage >= 0.3:
+        return "rewrite"
+    if m.document_similarity >= settings.same_story_similarity:
+        return "same-story"
+    if m.document_similarity >= settings.related_similarity:
+        return "related"
+    return "unrelated"
+
+
+@dataclass(frozen=True)
+class Vote:
+    toward: Direction
+    weight: float
+    reason: str
+
+
+def infer_direction(
+    a: Article, b: Article, facts: FactDiff, alignment: Alignment, settings: Settings
+) -> tuple[Direction, list[str]]:
+    """Weigh the evidence for which side derives from which; 'unknown' when it is thin."""
+    votes = [
+        *_publication_votes(a, b),
+        *_attribution_votes(a, b),
+        *_specificity_votes(facts, alignment),
+    ]
+    score = sum(v.weight if v.toward == "a->b" else -v.weight for v in votes)
+    evidence = [f"{v.reason} ({'+' if v.toward == 'a->b' else '-'}{v.weight:g} for a->b)" for v in votes]
+    if abs(score) >= settings.direction_min_weight:
+        direction: Direction = "a->b" if score > 0 else "b->a"
+        evidence.append(f"evidence sums to {score:+g}: {direction}")
+    else:
+        direction = "unknown"
+        evidence.append(
+            f"evidence sums to {score:+g}, short of ±{settings.direction_min_weight:g}: "
+            "direction unknown"
+        )
+    return direction, evidence
+
+
+def _publication_votes(a: Article, b: Article) -> list[Vote]:
+    from retold.dates import parse_date
+
+    date_a, date_b = parse_date(a.published), parse_date(b.published)
+    if date_a is None or date_b is None or date_a == date_b:
+        return []
+    earlier, later = ("a", "b") if date_a < date_b else ("b", "a")
+    return [
+        Vote(
+            "a->b" if earlier == "a" else "b->a",
+            3.0,
+            f"{earlier} was published first ({min(date_a, date_b)}, {later} on {max(date_a, date_b)})",
+        )
+    ]
+
+
+def _attribution_votes(a: Article, b: Article) -> list[Vote]:
+    votes: list[Vote] = []
+    for side, article, other, toward in (("b", b, a, "a->b"), ("a", a, b, "b->a")):
+        if not article.attribution:
+            continue
+        line = article.attribution[0]
+        other_names = {n.lower() for n in (other.site, _domain(other.url)) if n}
+        if any(name in line.lower() for name in other_names):
+            votes.append(Vote(toward, 3.0, f"{side} credits the other side's outlet: '{line}'"))  # type: ignore[arg-type]
+        elif not other.attribution:
+            votes.append(Vote(toward, 1.0, f"{side} credits another outlet ('{line}'); the other credits none"))  # type: ignore[arg-type]
+    return votes
+
+
+def _specificity_votes(facts: FactDiff, alignment: Alignment) -> list[Vote]:
+    """Copies lose names and exact dates more often than they invent them in shared sentences."""
+    added_sentences = set(alignment.added)
+    kinds = ENTITY_KINDS | {"date"}
+    lost = [f for f in facts.removed if f.kind in kinds]
+    gained = [f for f in facts.added if f.kind in kinds and not set(f.b) <= added_sentences]
+    if len(lost) - len(gained) >= 2:
+        names = ", ".join(f.text for f in lost[:4])
+        return [Vote("a->b", 1.0, f"a has {len(lost)} names or dates that b lacks ({names}); b adds {len(gained)} in shared sentences")]
+    if len(gained) - len(lost) >= 2:
+        names = ", ".join(f.text for f in gained[:4])
+        return [Vote("b->a", 1.0, f"b has {len(gained)} names or dates that a lacks ({names}); a adds {len(lost)}")]
+    return []
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    match = re.match(r"^(?:\w+://)?(?:www\.)?([^/:]+)", url)
+    return match.group(1) if match else None
