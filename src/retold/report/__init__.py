@@ -1,0 +1,1 @@
+"""Terminal, JSON and HTML renderings of the same result objects."""
