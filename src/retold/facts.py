@@ -203,22 +203,29 @@ def diff_facts(facts_a: list[Fact], facts_b: list[Fact], alignment: Alignment) -
         in_a = [f for f in facts_a if f.sentence in group.a]
         in_b = [f for f in facts_b if f.sentence in group.b]
         _match(in_a, in_b, matched_a, matched_b)
-        lone_a = [f for f in in_a if f not in matched_a and not _anywhere(f, facts_b)]
+        # A fact the derived sentence swapped for a new one is a change, even when the old one
+        # is still named elsewhere in the derived article.
+        lone_a = [f for f in in_a if f not in matched_a]
         lone_b = [f for f in in_b if f not in matched_b and not _anywhere(f, facts_a)]
         for x in lone_a:
-            y = next((y for y in lone_b if y.kind == x.kind and y not in matched_b), None)
+            y = next((y for y in lone_b if _comparable(x, y) and y not in matched_b), None)
             if y is None:
                 continue
             matched_a.add(x)
             matched_b.add(y)
             diff.changed.append(
-                FactChange(x.kind, f"{x.text} → {y.text}", [x.sentence], [y.sentence], x.text, y.text)
+                FactChange(y.kind, f"{x.text} → {y.text}", [x.sentence], [y.sentence], x.text, y.text)
             )
     removed = [f for f in facts_a if f not in matched_a and not _anywhere(f, facts_b)]
     added = [f for f in facts_b if f not in matched_b and not _anywhere(f, facts_a)]
     diff.removed = _grouped(removed, side="a")
     diff.added = _grouped(added, side="b")
     return diff
+
+
+def _comparable(x: Fact, y: Fact) -> bool:
+    """Same kind; the entity kinds count as one, since the tagger often confuses them."""
+    return x.kind == y.kind or (x.kind in ENTITY_KINDS and y.kind in ENTITY_KINDS)
 
 
 def _match(in_a: list[Fact], in_b: list[Fact], matched_a: set[Fact], matched_b: set[Fact]) -> None:

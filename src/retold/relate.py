@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from retold.align import Alignment
 from retold.article import Article
-from retold.facts import ENTITY_KINDS, FactDiff
+from retold.facts import FactChange, FactDiff
 from retold.result import Direction, Relation
 from retold.settings import Settings
 
@@ -67,7 +67,7 @@ def infer_direction(
     votes = [
         *_publication_votes(a, b),
         *_attribution_votes(a, b),
-        *_specificity_votes(facts, alignment),
+        *_specificity_votes(facts),
     ]
     score = sum(v.weight if v.toward == "a->b" else -v.weight for v in votes)
     evidence = [f"{v.reason} ({'+' if v.toward == 'a->b' else '-'}{v.weight:g} for a->b)" for v in votes]
@@ -113,19 +113,36 @@ def _attribution_votes(a: Article, b: Article) -> list[Vote]:
     return votes
 
 
-def _specificity_votes(facts: FactDiff, alignment: Alignment) -> list[Vote]:
-    """Copies lose names and exact dates more often than they invent them in shared sentences."""
-    added_sentences = set(alignment.added)
-    kinds = ENTITY_KINDS | {"date"}
-    lost = [f for f in facts.removed if f.kind in kinds]
-    gained = [f for f in facts.added if f.kind in kinds and not set(f.b) <= added_sentences]
-    if len(lost) - len(gained) >= 2:
-        names = ", ".join(f.text for f in lost[:4])
-        return [Vote("a->b", 1.0, f"a has {len(lost)} names or dates that b lacks ({names}); b adds {len(gained)} in shared sentences")]
-    if len(gained) - len(lost) >= 2:
-        names = ", ".join(f.text for f in gained[:4])
-        return [Vote("b->a", 1.0, f"b has {len(gained)} names or dates that a lacks ({names}); a adds {len(lost)}")]
-    return []
+def _specificity_votes(facts: FactDiff) -> list[Vote]:
+    """Copies lose full names and calendar dates more often than they invent them.
+
+    Symmetric by construction: swapping a and b swaps the vote.
+    """
+    only_a = [f.text for f in facts.removed if is_specific(f)]
+    only_b = [f.text for f in facts.added if is_specific(f)]
+    difference = len(only_a) - len(only_b)
+    if abs(difference) < 2:
+        return []
+    richer, poorer, names, toward = (
+        ("a", "b", only_a, "a->b") if difference > 0 else ("b", "a", only_b, "b->a")
+    )
+    fewer = len(only_b) if difference > 0 else len(only_a)
+    return [
+        Vote(
+            toward,  # type: ignore[arg-type]
+            1.0,
+            f"{richer} has {len(names)} full names or calendar dates that {poorer} lacks "
+            f"({', '.join(names[:4])}); {poorer} has {fewer} that {richer} lacks",
+        )
+    ]
+
+
+def is_specific(fact: FactChange) -> bool:
+    if fact.kind == "person":
+        return len(fact.text.split()) >= 2
+    if fact.kind == "date":
+        return bool(re.search(r"\d|day\b", fact.text, re.IGNORECASE))
+    return False
 
 
 def _domain(url: str | None) -> str | None:

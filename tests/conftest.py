@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retold import CompareResult, Pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+SEED_A = ROOT / "examples" / "000_00b604c149b801a8.txt"
+SEED_B = ROOT / "examples" / "001_603a41bd3f50bd22.txt"
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def seeds(pipeline: Pipeline) -> CompareResult:
+    return pipeline.compare(SEED_A, SEED_B)
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run the installed `retold` command as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "retold", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

@@ -1,0 +1,94 @@
+"""Relation labels, similarity and direction on pairs built for the purpose (tests/data)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import DATA
+
+from retold import Pipeline
+
+ORIGINAL = DATA / "port_strike_original.txt"
+
+
+def test_verbatim_copy_is_a_duplicate_with_similarity_one(pipeline: Pipeline) -> None:
+    result = pipeline.compare(ORIGINAL, ORIGINAL)
+    assert result.relation == "duplicate"
+    assert result.similarity == 1.0
+    assert result.added == [] and result.dropped == []
+    assert all(link.kind == "verbatim" for link in result.alignment)
+
+
+def test_copy_inside_a_web_page_is_a_duplicate(pipeline: Pipeline) -> None:
+    result = pipeline.compare(ORIGINAL, DATA / "port_strike_copy_with_chrome.html")
+    assert result.relation == "duplicate"
+    assert result.b.title == "Rotterdam dockworkers strike over pay"
+    assert result.b.site == "Harbour Daily"
+    assert result.b.published == "2024-03-18"
+    assert not any("Most read" in s or "Privacy" in s for s in result.b.sentences)
+
+
+def test_small_edits_are_a_near_duplicate(pipeline: Pipeline) -> None:
+    result = pipeline.compare(ORIGINAL, DATA / "port_strike_near_duplicate.txt")
+    assert result.relation == "near-duplicate"
+    assert result.similarity > 0.95
+
+
+def test_french_translation_is_a_translation(pipeline: Pipeline) -> None:
+    result = pipeline.compare(ORIGINAL, DATA / "port_strike_fr.txt")
+    assert result.relation == "translation"
+    assert result.b.language == "fr"
+    assert len(result.alignment) == 8
+    assert all(link.kind == "translation" for link in result.alignment)
+    assert all(link.a == link.b for link in result.alignment)
+
+
+def test_independent_report_of_the_same_event_is_same_story(pipeline: Pipeline) -> None:
+    result = pipeline.compare(ORIGINAL, DATA / "port_strike_same_story.txt")
+    assert result.relation == "same-story"
+    assert result.similarity < 0.3
+
+
+def test_different_stories_on_the_same_day_are_not_related_copies(pipeline: Pipeline) -> None:
+    result = pipeline.compare(ORIGINAL, DATA / "museum_other_story.txt")
+    assert result.relation in ("unrelated", "related")
+    assert result.alignment == []
+    assert result.similarity < 0.1
+
+
+def test_changed_number_and_name_are_reported_as_changed(pipeline: Pipeline) -> None:
+    original = ORIGINAL.read_text()
+    altered = original.replace("about 40 ships", "about 60 ships").replace(
+        "Marieke de Vries said", "Anna Jansen said"
+    )
+    result = pipeline.compare(original, altered)
+    changed = {(f.before, f.after): f.kind for f in result.facts.changed}
+    assert changed.get(("about 40", "about 60")) == "number"
+    # the small tagger calls some people organisations; the change is reported either way
+    assert changed.get(("Marieke de Vries", "Anna Jansen")) in ("person", "organisation")
+
+
+def test_earlier_publication_date_decides_the_direction(pipeline: Pipeline, tmp_path: Path) -> None:
+    text = ORIGINAL.read_text()
+    later = tmp_path / "later.json"
+    earlier = tmp_path / "earlier.json"
+    later.write_text(json.dumps({"text": text, "published": "2024-03-19", "title": "Copy"}))
+    earlier.write_text(json.dumps({"text": text, "published": "2024-03-18T09:00:00Z"}))
+    result = pipeline.compare(later, earlier)
+    assert result.direction == "b->a"
+    assert any("published first" in reason for reason in result.evidence)
+
+
+def test_direction_is_unknown_without_evidence(pipeline: Pipeline) -> None:
+    result = pipeline.compare(ORIGINAL, DATA / "port_strike_near_duplicate.txt")
+    assert result.direction == "unknown"
+
+
+def test_python_api_accepts_raw_text() -> None:
+    import retold
+
+    text = ORIGINAL.read_text()
+    result = retold.compare(text, text)
+    assert result.relation == "duplicate"
+    assert retold.load(text).sentences[0].text.startswith("Dockworkers at the port")
