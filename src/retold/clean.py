@@ -72,16 +72,21 @@ def normalise(text: str) -> str:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """One paragraph per line, unless the text is hard-wrapped into blank-line separated blocks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    multi_line_blocks = [b for b in blocks if len(b.strip().split("\n")) > 1]
-    line_lengths = sorted(len(ln) for ln in lines)
-    median = line_lengths[len(line_lengths) // 2] if line_lengths else 0
-    hard_wrapped = len(multi_line_blocks) > len(blocks) / 2 and median <= 90
-    pieces = blocks if hard_wrapped else lines
-    return [normalise(p) for p in pieces if normalise(p)]
+    """One paragraph per line; a line that stops mid-sentence and continues in lower case on the
+    next line (hard-wrapped text) is joined to it."""
+    lines = [normalise(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    paragraphs: list[str] = []
+    continues = False
+    for line in lines:
+        if not line:
+            continues = False
+            continue
+        if continues and line[0].islower():
+            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+        else:
+            paragraphs.append(line)
+        continues = len(paragraphs[-1]) >= 30 and not SENTENCE_END.search(paragraphs[-1])
+    return paragraphs
 
 
 def is_attribution(text: str, settings: Settings) -> bool:

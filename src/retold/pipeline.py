@@ -10,6 +10,7 @@ import numpy as np
 from retold.align import Alignment, AlignmentThresholds, align
 from retold.article import Article, RawDocument
 from retold.clean import clean
+from retold.errors import InputError
 from retold.embed import Embedder, ModelName, choose_model, unit
 from retold.facts import Fact, FactChange, FactDiff, diff_facts, extract_facts
 from retold.fingerprint import jaccard, shingles, text_hash
@@ -52,7 +53,11 @@ class Pipeline:
             document = read_document(item, self.settings)
         else:
             document = RawDocument(source="<text>", text=str(item))
-        return segment(clean(document, self.settings))
+        article = segment(clean(document, self.settings))
+        if not article.sentences:
+            kind = "HTML page" if document.extracted_from_html else "input"
+            raise InputError(document.source, f"{kind} has no article text once page chrome is removed")
+        return article
 
     def prepare(self, item: ArticleInput) -> PreparedArticle:
         article = self.load(item)

@@ -13,6 +13,10 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+PREFERRED_ENCODINGS = (
+    "cp1252", "latin_1", "cp1251", "koi8_r", "cp1250", "iso8859_2", "iso8859_5", "cp1253",
+    "cp1254", "cp1256", "cp1255", "gb18030", "big5", "shift_jis", "euc_jp", "euc_kr",
+)  # fmt: skip
 # Control characters other than tab, newline, carriage return and form feed do not occur in text.
 CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
@@ -35,9 +39,17 @@ def decode_text(data: bytes, source: str) -> str:
         raise InputError(
             source, f"invalid UTF-8 at byte {utf8_error.start} ({utf8_error.reason})"
         )
-    best = from_bytes(data).best()
+    candidates = from_bytes(data)
+    best = candidates.best()
     if best is None or best.encoding is None:
         raise InputError(source, "not valid UTF-8 and no other text encoding fits")
+    # Several code pages often decode the same bytes equally cleanly; news sites used the
+    # Windows and ISO ones, not Mac ones, so prefer those among the equally clean.
+    clean_enough = [m for m in candidates if m.chaos <= best.chaos + 0.01]
+    for encoding in PREFERRED_ENCODINGS:
+        for match in clean_enough:
+            if match.encoding == encoding:
+                return str(match)
     return str(best)
 
 

@@ -1,0 +1,87 @@
+"""Cleaning rules are general page-chrome patterns, pinned on lines that are not the seeds'."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retold.article import RawDocument
+from retold.clean import clean, normalise
+
+PAGE = """Breaking News
+Saturday, 14 September 2024
+18°C
+City council approves new tram line to the airport
+Share
+City council approves new tram line to the airport
+The city council voted on Friday to build a tram line linking the central station to the airport, ending a decade of debate.
+ADVERTISEMENT
+Construction is expected to start next spring and to take four years, according to the transport department.
+See also: Bus fares frozen for a third year
+Opponents said the project would cost far more than the 450 million euros the council has budgeted.
+Related stories
+Originally published by the Northern Courier.
+***
+"""
+
+
+def cleaned(text: str, **meta: str):  # type: ignore[no-untyped-def]
+    return clean(RawDocument(source="page.txt", text=text, **meta))
+
+
+def test_title_is_the_repeated_heading_before_the_body() -> None:
+    article = cleaned(PAGE)
+    assert article.title == "City council approves new tram line to the airport"
+
+
+def test_body_keeps_only_prose_paragraphs() -> None:
+    article = cleaned(PAGE)
+    assert len(article.paragraphs) == 3
+    assert article.paragraphs[0].startswith("The city council voted on Friday")
+    assert article.paragraphs[2].startswith("Opponents said")
+
+
+def test_chrome_lines_are_reported() -> None:
+    chrome = cleaned(PAGE).chrome
+    for line in ("Saturday, 14 September 2024", "18°C", "Share", "ADVERTISEMENT", "Related stories", "***"):
+        assert line in chrome
+    assert "See also: Bus fares frozen for a third year" in chrome
+
+
+def test_attribution_line_is_metadata_not_body() -> None:
+    article = cleaned(PAGE)
+    assert article.attribution == ["Originally published by the Northern Courier."]
+    assert not any("Northern Courier" in p for p in article.paragraphs)
+
+
+def test_given_title_is_used_and_its_repeat_dropped() -> None:
+    article = cleaned("Tram line approved\n" + PAGE, title="Tram line approved")
+    assert article.title == "Tram line approved"
+    assert "Tram line approved" not in article.paragraphs
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    text = (
+        "The council voted on Friday to build a tram line\nlinking the station to the airport.\n\n"
+        "Construction starts next spring and will take\nfour years, the department said.\n"
+    )
+    article = cleaned(text)
+    assert article.paragraphs == [
+        "The council voted on Friday to build a tram line linking the station to the airport.",
+        "Construction starts next spring and will take four years, the department said.",
+    ]
+
+
+def test_no_title_when_the_page_opens_with_prose() -> None:
+    article = cleaned("The council voted on Friday to build a tram line to the airport.\n")
+    assert article.title is None
+
+
+@given(st.text(max_size=400))
+def test_no_word_of_a_text_file_is_lost(text: str) -> None:
+    """Every word ends up in the body, the chrome or the attribution: cleaning only sorts."""
+    article = cleaned(text)
+    kept = article.paragraphs + article.chrome + article.attribution
+    assert all(paragraph == normalise(paragraph) for paragraph in kept)
+    words_in = sum(len(normalise(line).split()) for line in text.splitlines())
+    assert sum(len(p.split()) for p in kept) == words_in
