@@ -43,7 +43,14 @@ def test_body_keeps_only_prose_paragraphs() -> None:
 
 def test_chrome_lines_are_reported() -> None:
     chrome = cleaned(PAGE).chrome
-    for line in ("Saturday, 14 September 2024", "18°C", "Share", "ADVERTISEMENT", "Related stories", "***"):
+    for line in (
+        "Saturday, 14 September 2024",
+        "18°C",
+        "Share",
+        "ADVERTISEMENT",
+        "Related stories",
+        "***",
+    ):
         assert line in chrome
     assert "See also: Bus fares frozen for a third year" in chrome
 

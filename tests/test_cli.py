@@ -55,20 +55,30 @@ BAD_INPUTS = {
     "missing": (lambda d: d / "nope.txt", "no such file"),
     "directory": (lambda d: d, "is a directory"),
     "empty": (lambda d: write_bytes(d / "empty.txt", b"  \n\n"), "file is empty"),
-    "binary": (lambda d: write_bytes(d / "img.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50), "binary"),
+    "binary": (
+        lambda d: write_bytes(d / "img.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50),
+        "binary",
+    ),
     "invalid-utf8": (
-        lambda d: write_bytes(d / "broken.txt", "Café crème, déjà vu. ".encode() * 5 + b"\xff\xfe\xc3 more"),
+        lambda d: write_bytes(
+            d / "broken.txt", "Café crème, déjà vu. ".encode() * 5 + b"\xff\xfe\xc3 more"
+        ),
         "invalid UTF-8",
     ),
     "html-no-text": (
-        lambda d: write_bytes(d / "empty.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"),
+        lambda d: write_bytes(
+            d / "empty.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"
+        ),
         "no article text",
     ),
     "huge": (
         lambda d: write_bytes(d / "huge.txt", b"word " * 10_000_000),
         "over the 20 MB limit",
     ),
-    "malformed-json": (lambda d: write_bytes(d / "bad.json", b'{"text": "abc", '), "malformed JSON"),
+    "malformed-json": (
+        lambda d: write_bytes(d / "bad.json", b'{"text": "abc", '),
+        "malformed JSON",
+    ),
     "json-without-text": (lambda d: write_bytes(d / "notext.json", b'{"title": "x"}'), "'text'"),
 }
 
@@ -87,8 +97,10 @@ def test_bad_input_gets_one_clear_line_and_exit_2(case: str, tmp_path: Path) -> 
 
 
 def test_latin1_text_is_decoded(tmp_path: Path) -> None:
-    text = GOOD.read_text().replace("Europe's busiest", "Europe’s busiest").replace(
-        "Dutch economy", "Dutch économie"
+    text = (
+        GOOD.read_text()
+        .replace("Europe's busiest", "Europe’s busiest")
+        .replace("Dutch economy", "Dutch économie")
     )
     latin = tmp_path / "latin1.txt"
     latin.write_bytes(text.replace("’", "'").encode("latin-1"))

@@ -49,7 +49,8 @@ def test_json_object_keeps_its_metadata(tmp_path: Path) -> None:
 def test_html_is_recognised_without_a_suffix() -> None:
     html = (
         b"<!doctype html><html><head><title>Fire</title></head><body><article><p>"
-        + b"Firefighters put out a blaze at a warehouse on the edge of the city on Tuesday night. " * 4
+        + b"Firefighters put out a blaze at a warehouse on the edge of the city on Tuesday night. "
+        * 4
         + b"</p></article></body></html>"
     )
     document = parse_document(html, "page")

@@ -28,4 +28,13 @@ def load(item: ArticleInput) -> Article:
     return default_pipeline().load(item)
 
 
-__all__ = ["Article", "CompareResult", "InputError", "Pipeline", "RetoldError", "Settings", "compare", "load"]
+__all__ = [
+    "Article",
+    "CompareResult",
+    "InputError",
+    "Pipeline",
+    "RetoldError",
+    "Settings",
+    "compare",
+    "load",
+]

@@ -42,14 +42,107 @@ SHARE_WIDGET = re.compile(
     re.IGNORECASE,
 )
 DATE_WORDS = set(
-    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec am pm gmt utc updated published "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin "
-    "juillet août septembre octobre novembre décembre montag dienstag mittwoch donnerstag "
-    "freitag samstag sonntag januar februar märz juni juli oktober dezember lunes martes "
-    "miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio julio agosto "
-    "septiembre octubre noviembre diciembre de le der".split()
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "am",
+        "pm",
+        "gmt",
+        "utc",
+        "updated",
+        "published",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "januar",
+        "februar",
+        "märz",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "lunes",
+        "martes",
+        "miércoles",
+        "jueves",
+        "viernes",
+        "sábado",
+        "domingo",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+        "de",
+        "le",
+        "der",
+    ]
 )
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”“»’)\]]*$|[\"”»]$")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -110,7 +203,9 @@ def is_date_line(text: str) -> bool:
     if not tokens or len(tokens) > 10:
         return False
     has_date_word = any(t in DATE_WORDS for t in tokens)
-    return has_date_word and all(t in DATE_WORDS or t.isdigit() or re.fullmatch(r"\d+(st|nd|rd|th|h)", t) for t in tokens)
+    return has_date_word and all(
+        t in DATE_WORDS or t.isdigit() or re.fullmatch(r"\d+(st|nd|rd|th|h)", t) for t in tokens
+    )
 
 
 def is_prose(line: Line, settings: Settings) -> bool:

@@ -29,7 +29,9 @@ def main() -> None:
 
 @app.command()
 def compare(
-    a: Annotated[Path, typer.Argument(help="The article taken as the source side (txt, html, json)")],
+    a: Annotated[
+        Path, typer.Argument(help="The article taken as the source side (txt, html, json)")
+    ],
     b: Annotated[Path, typer.Argument(help="The article compared against it")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
     html: Annotated[

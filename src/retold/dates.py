@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil import parser
+
 
 def parse_date(value: str | None) -> date | None:
     if not value:
         return None
-    from dateutil import parser
-
     try:
         return parser.parse(value, fuzzy=True).date()
     except (ValueError, OverflowError):

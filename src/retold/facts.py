@@ -34,8 +34,8 @@ SPACY_KINDS: dict[str, FactKind] = {
     "PERCENT": "number",
     "QUANTITY": "number",
 }
-OPEN_QUOTES = "“«„\"‘‹"
-CLOSE_QUOTES = "”»“\"’›"
+OPEN_QUOTES = '“«„"‘‹'
+CLOSE_QUOTES = '”»“"’›'
 QUOTE = re.compile(rf"[{OPEN_QUOTES}]([^{OPEN_QUOTES}{CLOSE_QUOTES}]+?)(?:[{CLOSE_QUOTES}]|$)")
 MIN_QUOTE_WORDS = 4  # shorter quoted phrases are mostly names and scare quotes
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -100,10 +100,14 @@ def _spacy_model() -> Any:
     )
 
 
-def extract_facts(sentences: list[str], language: str | None, extractor: str = "spacy") -> list[Fact]:
+def extract_facts(
+    sentences: list[str], language: str | None, extractor: str = "spacy"
+) -> list[Fact]:
     """Every fact of every sentence, in sentence order."""
     use_spacy = extractor == "spacy" and language == "en"
-    entity_lists = _spacy_entities(sentences) if use_spacy else [_rule_entities(s) for s in sentences]
+    entity_lists = (
+        _spacy_entities(sentences) if use_spacy else [_rule_entities(s) for s in sentences]
+    )
     facts: list[Fact] = []
     for index, (sentence, entities) in enumerate(zip(sentences, entity_lists, strict=True)):
         facts.extend(Fact(kind, text, index) for kind, text in entities)
@@ -144,7 +148,9 @@ def _rule_entities(sentence: str) -> list[tuple[FactKind, str]]:
             continue  # a capitalised first word is usually just the start of the sentence
         if any(s <= match.start() < e for s, e in date_spans) or name.lower() in FILLER_WORDS:
             continue
-        kind: FactKind = "organisation" if RULE_ACRONYM.match(name) else "person" if " " in name else "place"
+        kind: FactKind = (
+            "organisation" if RULE_ACRONYM.match(name) else "person" if " " in name else "place"
+        )
         entities.append((kind, name))
     return entities
 
@@ -214,7 +220,9 @@ def diff_facts(facts_a: list[Fact], facts_b: list[Fact], alignment: Alignment) -
             matched_a.add(x)
             matched_b.add(y)
             diff.changed.append(
-                FactChange(y.kind, f"{x.text} → {y.text}", [x.sentence], [y.sentence], x.text, y.text)
+                FactChange(
+                    y.kind, f"{x.text} → {y.text}", [x.sentence], [y.sentence], x.text, y.text
+                )
             )
     removed = [f for f in facts_a if f not in matched_a and not _anywhere(f, facts_b)]
     added = [f for f in facts_b if f not in matched_b and not _anywhere(f, facts_a)]

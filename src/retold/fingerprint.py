@@ -31,5 +31,5 @@ def containment(part: set[str], whole: set[str]) -> float:
 
 
 def text_hash(text: str) -> str:
-    """Hash of the normalised text: equal for texts that differ only in case, spacing, punctuation."""
+    """Hash of the normalised text: equal when texts differ only in case, spacing, punctuation."""
     return hashlib.blake2b(" ".join(words(text)).encode(), digest_size=16).hexdigest()

@@ -10,8 +10,8 @@ import numpy as np
 from retold.align import Alignment, AlignmentThresholds, align
 from retold.article import Article, RawDocument
 from retold.clean import clean
-from retold.errors import InputError
 from retold.embed import Embedder, ModelName, choose_model, unit
+from retold.errors import InputError
 from retold.facts import Fact, FactChange, FactDiff, diff_facts, extract_facts
 from retold.fingerprint import jaccard, shingles, text_hash
 from retold.ingest import read_document
@@ -27,7 +27,10 @@ from retold.segment import segment
 from retold.settings import DEFAULT_SETTINGS, Settings
 
 ArticleInput = str | Path | RawDocument | Article
-MODEL_NAMES = {"english": "all-MiniLM-L6-v2", "multilingual": "universal-sentence-encoder-multilingual-3"}
+MODEL_NAMES = {
+    "english": "all-MiniLM-L6-v2",
+    "multilingual": "universal-sentence-encoder-multilingual-3",
+}
 
 
 @dataclass
@@ -39,7 +42,9 @@ class PreparedArticle:
 class Pipeline:
     """Holds the settings and the heavy resources (models) so that they load once."""
 
-    def __init__(self, settings: Settings = DEFAULT_SETTINGS, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings = DEFAULT_SETTINGS, embedder: Embedder | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder or Embedder()
 
@@ -56,12 +61,16 @@ class Pipeline:
         article = segment(clean(document, self.settings))
         if not article.sentences:
             kind = "HTML page" if document.extracted_from_html else "input"
-            raise InputError(document.source, f"{kind} has no article text once page chrome is removed")
+            raise InputError(
+                document.source, f"{kind} has no article text once page chrome is removed"
+            )
         return article
 
     def prepare(self, item: ArticleInput) -> PreparedArticle:
         article = self.load(item)
-        facts = extract_facts(article.sentence_texts, article.language, self.settings.fact_extractor)
+        facts = extract_facts(
+            article.sentence_texts, article.language, self.settings.fact_extractor
+        )
         return PreparedArticle(article, facts)
 
     def compare(self, a: ArticleInput, b: ArticleInput) -> CompareResult:
@@ -74,12 +83,17 @@ class Pipeline:
         vectors_a = self.embedder.encode(a.sentence_texts, model)
         vectors_b = self.embedder.encode(b.sentence_texts, model)
         alignment = align(
-            a.sentence_texts, b.sentence_texts, vectors_a, vectors_b, self._thresholds(model), cross_lingual
+            a.sentence_texts,
+            b.sentence_texts,
+            vectors_a,
+            vectors_b,
+            self._thresholds(model),
+            cross_lingual,
         )
         fact_diff = diff_facts(pa.facts, pb.facts, alignment)
         measures = self._measures(a, b, alignment, vectors_a, vectors_b, cross_lingual)
         relation = label_relation(measures, self.settings)
-        direction, evidence = infer_direction(a, b, fact_diff, alignment, self.settings)
+        direction, evidence = infer_direction(a, b, fact_diff, self.settings)
         return CompareResult(
             a=_view(a),
             b=_view(b),
@@ -130,7 +144,8 @@ class Pipeline:
             coverage_a=linked_a / n if n else 0.0,
             coverage_b=linked_b / m if m else 0.0,
             shingle_jaccard=jaccard(shingles(a.body), shingles(b.body)),
-            all_verbatim=bool(alignment.groups) and all(g.kind == "verbatim" for g in alignment.groups),
+            all_verbatim=bool(alignment.groups)
+            and all(g.kind == "verbatim" for g in alignment.groups),
         )
 
 
@@ -160,4 +175,6 @@ def _facts_view(diff: FactDiff) -> FactDiffView:
             for c in changes
         ]
 
-    return FactDiffView(added=items(diff.added), removed=items(diff.removed), changed=items(diff.changed))
+    return FactDiffView(
+        added=items(diff.added), removed=items(diff.removed), changed=items(diff.changed)
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from retold.align import Alignment
 from retold.article import Article
+from retold.dates import parse_date
 from retold.facts import FactChange, FactDiff
 from retold.result import Direction, Relation
 from retold.settings import Settings
@@ -44,7 +45,11 @@ def label_relation(m: PairMeasures, settings: Settings) -> Relation:
         return "near-duplicate"
     if m.cross_lingual and both_coverage >= settings.rewrite_coverage:
         return "translation"
-    if not m.cross_lingual and shorter_coverage >= settings.rewrite_coverage and both_coverage >= 0.3:
+    if (
+        not m.cross_lingual
+        and shorter_coverage >= settings.rewrite_coverage
+        and both_coverage >= 0.3
+    ):
         return "rewrite"
     if m.document_similarity >= settings.same_story_similarity:
         return "same-story"
@@ -61,7 +66,7 @@ class Vote:
 
 
 def infer_direction(
-    a: Article, b: Article, facts: FactDiff, alignment: Alignment, settings: Settings
+    a: Article, b: Article, facts: FactDiff, settings: Settings
 ) -> tuple[Direction, list[str]]:
     """Weigh the evidence for which side derives from which; 'unknown' when it is thin."""
     votes = [
@@ -70,7 +75,9 @@ def infer_direction(
         *_specificity_votes(facts),
     ]
     score = sum(v.weight if v.toward == "a->b" else -v.weight for v in votes)
-    evidence = [f"{v.reason} ({'+' if v.toward == 'a->b' else '-'}{v.weight:g} for a->b)" for v in votes]
+    evidence = [
+        f"{v.reason} ({'+' if v.toward == 'a->b' else '-'}{v.weight:g} for a->b)" for v in votes
+    ]
     if abs(score) >= settings.direction_min_weight:
         direction: Direction = "a->b" if score > 0 else "b->a"
         evidence.append(f"evidence sums to {score:+g}: {direction}")
@@ -84,8 +91,6 @@ def infer_direction(
 
 
 def _publication_votes(a: Article, b: Article) -> list[Vote]:
-    from retold.dates import parse_date
-
     date_a, date_b = parse_date(a.published), parse_date(b.published)
     if date_a is None or date_b is None or date_a == date_b:
         return []
@@ -94,22 +99,29 @@ def _publication_votes(a: Article, b: Article) -> list[Vote]:
         Vote(
             "a->b" if earlier == "a" else "b->a",
             3.0,
-            f"{earlier} was published first ({min(date_a, date_b)}, {later} on {max(date_a, date_b)})",
+            f"{earlier} was published first ({min(date_a, date_b)}; {later} on "
+            f"{max(date_a, date_b)})",
         )
     ]
 
 
 def _attribution_votes(a: Article, b: Article) -> list[Vote]:
+    """A side that credits another outlet is the derived one; more so if it names the other."""
+    sides: tuple[tuple[str, Article, Article, Direction], ...] = (
+        ("b", b, a, "a->b"),
+        ("a", a, b, "b->a"),
+    )
     votes: list[Vote] = []
-    for side, article, other, toward in (("b", b, a, "a->b"), ("a", a, b, "b->a")):
+    for side, article, other, toward in sides:
         if not article.attribution:
             continue
         line = article.attribution[0]
         other_names = {n.lower() for n in (other.site, _domain(other.url)) if n}
         if any(name in line.lower() for name in other_names):
-            votes.append(Vote(toward, 3.0, f"{side} credits the other side's outlet: '{line}'"))  # type: ignore[arg-type]
+            votes.append(Vote(toward, 3.0, f"{side} credits the other side's outlet: '{line}'"))
         elif not other.attribution:
-            votes.append(Vote(toward, 1.0, f"{side} credits another outlet ('{line}'); the other credits none"))  # type: ignore[arg-type]
+            reason = f"{side} credits another outlet ('{line}'); the other credits none"
+            votes.append(Vote(toward, 1.0, reason))
     return votes
 
 
@@ -120,21 +132,16 @@ def _specificity_votes(facts: FactDiff) -> list[Vote]:
     """
     only_a = [f.text for f in facts.removed if is_specific(f)]
     only_b = [f.text for f in facts.added if is_specific(f)]
-    difference = len(only_a) - len(only_b)
-    if abs(difference) < 2:
+    if abs(len(only_a) - len(only_b)) < 2:
         return []
-    richer, poorer, names, toward = (
-        ("a", "b", only_a, "a->b") if difference > 0 else ("b", "a", only_b, "b->a")
+    toward: Direction = "a->b" if len(only_a) > len(only_b) else "b->a"
+    richer, poorer = ("a", "b") if toward == "a->b" else ("b", "a")
+    names, fewer = (only_a, only_b) if toward == "a->b" else (only_b, only_a)
+    reason = (
+        f"{richer} has {len(names)} full names or calendar dates that {poorer} lacks "
+        f"({', '.join(names[:4])}); {poorer} has {len(fewer)} that {richer} lacks"
     )
-    fewer = len(only_b) if difference > 0 else len(only_a)
-    return [
-        Vote(
-            toward,  # type: ignore[arg-type]
-            1.0,
-            f"{richer} has {len(names)} full names or calendar dates that {poorer} lacks "
-            f"({', '.join(names[:4])}); {poorer} has {fewer} that {richer} lacks",
-        )
-    ]
+    return [Vote(toward, 1.0, reason)]
 
 
 def is_specific(fact: FactChange) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from retold.article import Article, Sentence
 
@@ -16,13 +17,11 @@ NEWS_LANGUAGES = [
 
 # Segmenters miss a boundary after a mis-directed closing quote ('the West“. According'), a
 # frequent machine-translation artefact; split there when a capital letter follows.
-QUOTE_BOUNDARY = re.compile(
-    r"(?:(?<=[.!?][”“\"»’])|(?<=[”“\"»’][.!?]))\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ])"
-)
+QUOTE_BOUNDARY = re.compile(r"(?:(?<=[.!?][”“\"»’])|(?<=[”“\"»’][.!?]))\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ])")
 
 
 @lru_cache(maxsize=1)
-def _language_identifier():  # type: ignore[no-untyped-def]
+def _language_identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

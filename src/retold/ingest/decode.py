@@ -36,9 +36,7 @@ def decode_text(data: bytes, source: str) -> str:
         utf8_error = exc
     if _has_valid_utf8_multibyte(data):
         # Valid UTF-8 sequences next to invalid bytes means a corrupted file, not another encoding.
-        raise InputError(
-            source, f"invalid UTF-8 at byte {utf8_error.start} ({utf8_error.reason})"
-        )
+        raise InputError(source, f"invalid UTF-8 at byte {utf8_error.start} ({utf8_error.reason})")
     candidates = from_bytes(data)
     best = candidates.best()
     if best is None or best.encoding is None:

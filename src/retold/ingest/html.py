@@ -24,8 +24,8 @@ def read_html(html: str, source: str) -> RawDocument:
         include_tables=False,
         favor_precision=True,
     )
-    text = getattr(document, "text", None) if document is not None else None
-    if not text or not text.strip():
+    text = getattr(document, "text", None)
+    if document is None or isinstance(document, dict) or not text or not text.strip():
         raise InputError(source, "HTML page has no article text")
     return RawDocument(
         source=source,

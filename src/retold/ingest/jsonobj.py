@@ -16,7 +16,9 @@ def read_json_object(text: str, source: str) -> RawDocument:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(source, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+        raise InputError(
+            source, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
     return document_from_record(obj, source)
 
 
@@ -34,7 +36,16 @@ def document_from_record(obj: Any, source: str) -> RawDocument:
             if value:
                 setattr(document, key, value)
         return document
-    return RawDocument(source=source, text=body, **metadata)
+    return RawDocument(
+        source=source,
+        text=body,
+        title=metadata["title"],
+        url=metadata["url"],
+        published=metadata["published"],
+        language=metadata["language"],
+        site=metadata["site"],
+        author=metadata["author"],
+    )
 
 
 def _as_text(value: Any) -> str | None:

@@ -59,7 +59,11 @@ def build_rows(result: CompareResult) -> list[Row]:
 def _marks(result: CompareResult, side: str) -> dict[int, list[tuple[str, str]]]:
     """Per sentence, the fact phrases to highlight and the class saying how they changed."""
     marks: dict[int, list[tuple[str, str]]] = {}
-    groups = (("removed", result.facts.removed), ("added", result.facts.added), ("changed", result.facts.changed))
+    groups = (
+        ("removed", result.facts.removed),
+        ("added", result.facts.added),
+        ("changed", result.facts.changed),
+    )
     for change, items in groups:
         for fact in items:
             indices = fact.a if side == "a" else fact.b
@@ -73,7 +77,7 @@ def highlight(text: str, marks: list[tuple[str, str]]) -> Markup:
     """Escape `text`, wrapping each marked phrase in <mark class=...>."""
     spans: list[tuple[int, int, str]] = []
     for phrase, css in marks:
-        for match in re.finditer(re.escape(phrase), text):
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
             if not any(s < match.end() and match.start() < e for s, e, _ in spans):
                 spans.append((match.start(), match.end(), css))
     spans.sort()

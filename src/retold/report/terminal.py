@@ -23,9 +23,21 @@ RELATION_STYLE = {
 def render_compare(result: CompareResult, console: Console) -> None:
     console.print(_header(result))
     if result.added:
-        console.print(_sentences("Added in b (no counterpart in a)", result.b.sentences, result.added, "green", "+"))
+        console.print(
+            _sentences(
+                "Added in b (no counterpart in a)", result.b.sentences, result.added, "green", "+"
+            )
+        )
     if result.dropped:
-        console.print(_sentences("Dropped from a (no counterpart in b)", result.a.sentences, result.dropped, "red", "-"))
+        console.print(
+            _sentences(
+                "Dropped from a (no counterpart in b)",
+                result.a.sentences,
+                result.dropped,
+                "red",
+                "-",
+            )
+        )
     facts = _facts(result)
     if facts is not None:
         console.print(facts)
@@ -59,7 +71,9 @@ def _header(result: CompareResult) -> Panel:
     return Panel(lines, title="retold compare", expand=False)
 
 
-def _sentences(title: str, sentences: list[str], indices: list[int], style: str, mark: str) -> Panel:
+def _sentences(
+    title: str, sentences: list[str], indices: list[int], style: str, mark: str
+) -> Panel:
     body = Text()
     for n, index in enumerate(indices):
         if n:
