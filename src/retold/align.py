@@ -9,12 +9,12 @@ on the source side and `added` on the derived side.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+from rapidfuzz.fuzz import ratio as indel_ratio
 
 from retold.embed import unit
 
@@ -166,8 +166,8 @@ def _kind(
         return "translation"
     text_a = comparable_text(" ".join(sentences_a[i] for i in group.a))
     text_b = comparable_text(" ".join(sentences_b[j] for j in group.b))
-    ratio = difflib.SequenceMatcher(None, text_a, text_b, autojunk=False).ratio()
-    return "verbatim" if ratio >= thresholds.verbatim_ratio else "paraphrase"
+    similar = indel_ratio(text_a, text_b, score_cutoff=thresholds.verbatim_ratio * 100)
+    return "verbatim" if similar else "paraphrase"
 
 
 def comparable_text(text: str) -> str:

@@ -10,12 +10,13 @@ Quotes are found by the same quotation-mark rules in both.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
+
+from rapidfuzz.fuzz import ratio as indel_ratio
 
 from retold.align import Alignment
 
@@ -170,19 +171,23 @@ def same_fact(x: Fact, y: Fact) -> bool:
         return False
     if x.kind not in ENTITY_KINDS and x.kind != y.kind:
         return False
-    kx, ky = x.key, y.key
+    return _same_key(x.kind, x.key, x.text, y.key, y.text)
+
+
+@lru_cache(maxsize=65536)
+def _same_key(kind: str, kx: str, text_x: str, ky: str, text_y: str) -> bool:
     if not kx or not ky:
         return False
     if kx == ky:
         return True
-    if x.kind == "quote":
+    if kind == "quote":
         shorter, longer = sorted((kx, ky), key=len)
-        return shorter in longer or _ratio(kx, ky) >= 0.8
-    if x.kind in ENTITY_KINDS:
+        return shorter in longer or _similar(kx, ky, 0.8)
+    if kind in ENTITY_KINDS:
         tx, ty = kx.split(), ky.split()
-        if _is_acronym_of(x.text, ty) or _is_acronym_of(y.text, tx):
+        if _is_acronym_of(text_x, ty) or _is_acronym_of(text_y, tx):
             return True
-        return _ratio(tx[-1], ty[-1]) >= 0.8 or set(tx) <= set(ty) or set(ty) <= set(tx)
+        return set(tx) <= set(ty) or set(ty) <= set(tx) or _similar(tx[-1], ty[-1], 0.8)
     return False
 
 
@@ -196,8 +201,8 @@ def _is_acronym_of(text: str, tokens: list[str]) -> bool:
     )
 
 
-def _ratio(x: str, y: str) -> float:
-    return difflib.SequenceMatcher(None, x, y, autojunk=False).ratio()
+def _similar(x: str, y: str, threshold: float) -> bool:
+    return indel_ratio(x, y) >= threshold * 100
 
 
 def diff_facts(facts_a: list[Fact], facts_b: list[Fact], alignment: Alignment) -> FactDiff:

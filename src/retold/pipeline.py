@@ -46,7 +46,7 @@ class Pipeline:
         self, settings: Settings = DEFAULT_SETTINGS, embedder: Embedder | None = None
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder()
+        self.embedder = embedder or Embedder(precision=settings.embedding_precision)
 
     def load(self, item: ArticleInput) -> Article:
         """An input (path, raw text, RawDocument or Article) as a cleaned, segmented Article."""

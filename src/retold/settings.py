@@ -11,6 +11,10 @@ class Settings:
     # and a huge file is more likely a dump or an attack than a story.
     max_input_bytes: int = 20_000_000
 
+    # English embeddings in bfloat16 where the CPU has native support ("auto"), or force
+    # "float32" / "bfloat16".
+    embedding_precision: str = "auto"
+
     # Cleaning: a line with fewer words than this and no sentence-ending punctuation is not prose.
     min_prose_words: int = 7
     # A title is a short line: headlines rarely run past this many words.
