@@ -26,7 +26,16 @@ def test_copy_inside_a_web_page_is_a_duplicate(pipeline: Pipeline) -> None:
     assert result.b.title == "Rotterdam dockworkers strike over pay"
     assert result.b.site == "Harbour Daily"
     assert result.b.published == "2024-03-18"
+    assert result.b.author == "Staff Reporter"
     assert not any("Most read" in s or "Privacy" in s for s in result.b.sentences)
+    for line in (
+        "Home",
+        "12 C",
+        "- Advertisement -",
+        "Most read",
+        "© 2024 Harbour Daily. All rights reserved.",
+    ):
+        assert line in result.b.chrome
 
 
 def test_small_edits_are_a_near_duplicate(pipeline: Pipeline) -> None:
@@ -92,3 +101,17 @@ def test_python_api_accepts_raw_text() -> None:
     result = retold.compare(text, text)
     assert result.relation == "duplicate"
     assert retold.load(text).sentences[0].text.startswith("Dockworkers at the port")
+
+
+def test_russian_translation_is_a_translation(pipeline: Pipeline) -> None:
+    result = pipeline.compare(DATA / "port_strike_ru.txt", ORIGINAL)
+    assert result.relation == "translation"
+    assert result.a.language == "ru"
+    assert sorted((link.a, link.b) for link in result.alignment) == [([i], [i]) for i in range(8)]
+
+
+def test_across_languages_only_figures_are_compared(pipeline: Pipeline) -> None:
+    russian = (DATA / "port_strike_ru.txt").read_text().replace("около 40 судов", "около 60 судов")
+    result = pipeline.compare(ORIGINAL, russian)
+    assert result.facts.removed == [] and result.facts.added == []
+    assert [(f.before, f.after) for f in result.facts.changed] == [("about 40", "60")]

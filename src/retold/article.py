@@ -27,6 +27,8 @@ class RawDocument:
     site: str | None = None
     author: str | None = None
     extracted_from_html: bool = False
+    # Page text the HTML extractor left out (menus, ads, footers): reported as chrome.
+    removed_lines: list[str] = field(default_factory=list)
 
 
 @dataclass

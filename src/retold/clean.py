@@ -227,7 +227,7 @@ def clean(document: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> Artic
         title, title_key = _detect_title(lines, counts, settings)
 
     body: list[str] = []
-    chrome: list[str] = []
+    chrome: list[str] = list(document.removed_lines)
     attribution: list[str] = []
     seen: set[str] = set()
     for line in lines:

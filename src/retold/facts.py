@@ -11,7 +11,7 @@ Quotes are found by the same quotation-mark rules in both.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -205,19 +205,29 @@ def _similar(x: str, y: str, threshold: float) -> bool:
     return indel_ratio(x, y) >= threshold * 100
 
 
-def diff_facts(facts_a: list[Fact], facts_b: list[Fact], alignment: Alignment) -> FactDiff:
-    """Facts removed from the source, added by the derived side, and changed across a link."""
+def diff_facts(
+    facts_a: list[Fact], facts_b: list[Fact], alignment: Alignment, cross_lingual: bool = False
+) -> FactDiff:
+    """Facts removed from the source, added by the derived side, and changed across a link.
+
+    Across languages only figures are compared (numbers, years, dated days): names, words for
+    dates and quotes differ by language and would all look changed.
+    """
+    if cross_lingual:
+        facts_a = [f for f in facts_a if _is_figure(f)]
+        facts_b = [f for f in facts_b if _is_figure(f)]
+    same: Callable[[Fact, Fact], bool] = same_figures if cross_lingual else same_fact
     diff = FactDiff()
     matched_a: set[Fact] = set()
     matched_b: set[Fact] = set()
     for group in alignment.groups:
         in_a = [f for f in facts_a if f.sentence in group.a]
         in_b = [f for f in facts_b if f.sentence in group.b]
-        _match(in_a, in_b, matched_a, matched_b)
+        _match(in_a, in_b, matched_a, matched_b, same)
         # A fact the derived sentence swapped for a new one is a change, even when the old one
         # is still named elsewhere in the derived article.
         lone_a = [f for f in in_a if f not in matched_a]
-        lone_b = [f for f in in_b if f not in matched_b and not _anywhere(f, facts_a)]
+        lone_b = [f for f in in_b if f not in matched_b and not _anywhere(f, facts_a, same)]
         for x in lone_a:
             y = next((y for y in lone_b if _comparable(x, y) and y not in matched_b), None)
             if y is None:
@@ -229,29 +239,47 @@ def diff_facts(facts_a: list[Fact], facts_b: list[Fact], alignment: Alignment) -
                     y.kind, f"{x.text} → {y.text}", [x.sentence], [y.sentence], x.text, y.text
                 )
             )
-    removed = [f for f in facts_a if f not in matched_a and not _anywhere(f, facts_b)]
-    added = [f for f in facts_b if f not in matched_b and not _anywhere(f, facts_a)]
+    removed = [f for f in facts_a if f not in matched_a and not _anywhere(f, facts_b, same)]
+    added = [f for f in facts_b if f not in matched_b and not _anywhere(f, facts_a, same)]
     diff.removed = _grouped(removed, side="a")
     diff.added = _grouped(added, side="b")
     return diff
 
 
+def _is_figure(fact: Fact) -> bool:
+    return fact.kind in ("number", "date") and bool(re.search(r"\d", fact.text))
+
+
+def same_figures(x: Fact, y: Fact) -> bool:
+    """The same digits, whatever the words and decimal marks around them (2,5 % = 2.5 percent)."""
+    return re.findall(r"\d+", x.text) == re.findall(r"\d+", y.text)
+
+
 def _comparable(x: Fact, y: Fact) -> bool:
-    """Same kind; the entity kinds count as one, since the tagger often confuses them."""
+    """Same kind; the entity kinds count as one (the tagger confuses them), and so do numbers
+    and dates written in figures."""
+    if _is_figure(x) and _is_figure(y):
+        return True
     return x.kind == y.kind or (x.kind in ENTITY_KINDS and y.kind in ENTITY_KINDS)
 
 
-def _match(in_a: list[Fact], in_b: list[Fact], matched_a: set[Fact], matched_b: set[Fact]) -> None:
+def _match(
+    in_a: list[Fact],
+    in_b: list[Fact],
+    matched_a: set[Fact],
+    matched_b: set[Fact],
+    same: Callable[[Fact, Fact], bool],
+) -> None:
     for x in in_a:
         for y in in_b:
-            if y not in matched_b and same_fact(x, y):
+            if y not in matched_b and same(x, y):
                 matched_a.add(x)
                 matched_b.add(y)
                 break
 
 
-def _anywhere(fact: Fact, others: Iterable[Fact]) -> bool:
-    return any(same_fact(fact, other) for other in others)
+def _anywhere(fact: Fact, others: Iterable[Fact], same: Callable[[Fact, Fact], bool]) -> bool:
+    return any(same(fact, other) for other in others)
 
 
 def _grouped(facts: list[Fact], side: str) -> list[FactChange]:

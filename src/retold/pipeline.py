@@ -90,7 +90,7 @@ class Pipeline:
             self._thresholds(model),
             cross_lingual,
         )
-        fact_diff = diff_facts(pa.facts, pb.facts, alignment)
+        fact_diff = diff_facts(pa.facts, pb.facts, alignment, cross_lingual)
         measures = self._measures(a, b, alignment, vectors_a, vectors_b, cross_lingual)
         relation = label_relation(measures, self.settings)
         direction, evidence = infer_direction(a, b, fact_diff, self.settings)
