@@ -75,6 +75,10 @@ BAD_INPUTS = {
         lambda d: write_bytes(d / "huge.txt", b"word " * 10_000_000),
         "over the 20 MB limit",
     ),
+    "too-many-sentences": (
+        lambda d: write_bytes(d / "dump.txt", b"The council met again today. " * 4000),
+        "over the limit of 3000",
+    ),
     "malformed-json": (
         lambda d: write_bytes(d / "bad.json", b'{"text": "abc", '),
         "malformed JSON",

@@ -64,6 +64,12 @@ class Pipeline:
             raise InputError(
                 document.source, f"{kind} has no article text once page chrome is removed"
             )
+        if len(article.sentences) > self.settings.max_sentences:
+            raise InputError(
+                document.source,
+                f"{len(article.sentences)} sentences, over the limit of "
+                f"{self.settings.max_sentences} for one article",
+            )
         return article
 
     def prepare(self, item: ArticleInput) -> PreparedArticle:

@@ -10,6 +10,9 @@ class Settings:
     # Inputs larger than this are refused rather than parsed: no news article is 20 MB of text,
     # and a huge file is more likely a dump or an attack than a story.
     max_input_bytes: int = 20_000_000
+    # An "article" of more sentences than this is a book or a dump: refused, since aligning it
+    # would take minutes and explain nothing.
+    max_sentences: int = 3000
 
     # English embeddings in bfloat16 where the CPU has native support ("auto"), or force
     # "float32" / "bfloat16".
