@@ -45,6 +45,22 @@ class Settings:
     same_story_similarity: float = 0.45
     related_similarity: float = 0.25
 
+    # Corpus: MinHash over word 5-shingles, 128 permutations in 32 bands of 4 rows, so pairs
+    # above Jaccard ~0.42 ((1/32)^(1/4)) share a bucket with high probability. rensa's
+    # threshold does not choose bands (shared/DEPENDENCIES.md): they are set here.
+    minhash_permutations: int = 128
+    lsh_bands: int = 32
+    # Articles written to the store in one transaction.
+    ingest_batch: int = 64
+    # Article vectors: title plus this many lead sentences, multilingual model.
+    lead_sentences: int = 5
+    embed_articles: bool = True
+    # A line seen on this many pages of one site before is that site's furniture.
+    site_chrome_pages: int = 3
+    # Search: nearest articles by vector to consider, and the cosine they need.
+    vector_candidates: int = 20
+    vector_candidate_min: float = 0.5
+
     # Direction: the summed evidence weight needed to name a direction instead of "unknown".
     direction_min_weight: float = 2.0
 

@@ -1,0 +1,1 @@
+"""The persistent corpus: the store (SQLite by default), its indexes, ingest, search."""

@@ -1,0 +1,190 @@
+"""The corpus: a store, its indexes and the compare engine, behind one object."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from retold.corpus.ingest import IngestReport, Ingester, article_vectors, fingerprint
+from retold.corpus.store import Store, StoredArticle
+from retold.corpus.vectors import VectorIndex
+from retold.fingerprint import estimated_jaccard
+from retold.ingest.records import FieldNames, iter_records
+from retold.pipeline import ArticleInput, Pipeline, PreparedArticle
+from retold.result import CompareResult
+from retold.settings import DEFAULT_SETTINGS, Settings
+
+VECTOR_DIMENSION = 512
+
+
+@dataclass
+class Candidate:
+    article_id: int
+    shared_buckets: int = 0
+    estimated_jaccard: float = 0.0
+    vector_similarity: float | None = None
+
+
+@dataclass
+class SearchHit:
+    article_id: int
+    title: str | None
+    source: str
+    url: str | None
+    published: str | None
+    site: str | None
+    language: str | None
+    relation: str
+    similarity: float
+    direction: str
+    evidence: list[str] = field(default_factory=list)
+    estimated_jaccard: float = 0.0
+    vector_similarity: float | None = None
+
+
+class Corpus:
+    """A persistent corpus in one SQLite file (plus its vector index file beside it)."""
+
+    def __init__(
+        self, path: str | Path, settings: Settings = DEFAULT_SETTINGS, pipeline: Pipeline | None = None
+    ) -> None:
+        self.store = Store(path)
+        self.pipeline = pipeline or Pipeline(settings)
+        self.settings = self.pipeline.settings
+        self._vectors: VectorIndex | None = None
+        self._prepared: OrderedDict[int, PreparedArticle] = OrderedDict()
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def vectors(self) -> VectorIndex:
+        if self._vectors is None:
+            self._vectors = VectorIndex.beside(self.store, VECTOR_DIMENSION)
+        return self._vectors
+
+    # -- ingest -----------------------------------------------------------------------------
+    def ingest(
+        self,
+        inputs: list[Path],
+        fields: FieldNames = FieldNames(),
+        advance: Callable[[int], None] = lambda n: None,
+        link: bool = True,
+    ) -> IngestReport:
+        ingester = Ingester(self.store, self.pipeline, on_vectors=self.vectors.add)
+        report = ingester.run(iter_records(inputs, fields, self.settings), advance)
+        self.vectors.save()
+        if link:
+            self.link()
+        return report
+
+    # -- candidates and judging -------------------------------------------------------------
+    def candidates(
+        self, signature: np.ndarray, band_keys: list[int], vector: np.ndarray | None
+    ) -> dict[int, Candidate]:
+        found: dict[int, Candidate] = {}
+        for article_id, shared in self.store.candidates_by_band_keys(band_keys).items():
+            found[article_id] = Candidate(article_id, shared_buckets=shared)
+        if vector is not None:
+            for article_id, similarity in self.vectors.search(vector, self.settings.vector_candidates):
+                if similarity >= self.settings.vector_candidate_min:
+                    found.setdefault(article_id, Candidate(article_id)).vector_similarity = round(similarity, 4)
+        for candidate in found.values():
+            stored = self.store.get(candidate.article_id)
+            if stored is not None:
+                candidate.estimated_jaccard = round(estimated_jaccard(signature, stored.signature), 4)
+        return found
+
+    def link(self) -> int:
+        """Judge every new article against its candidates with the compare engine; store pairs."""
+        judged = 0
+        for article_id in self.store.unlinked_ids():
+            stored = self.store.get(article_id)
+            assert stored is not None
+            keys = self.store.band_keys_of(article_id)
+            candidates = self.candidates(stored.signature, keys, stored.vector)
+            results = []
+            for other_id in sorted(c for c in candidates if c < article_id):
+                result = self.compare_ids(other_id, article_id)
+                judged += 1
+                if result.relation != "unrelated":
+                    results.append((other_id, result))
+            with self.store.transaction() as connection:
+                for other_id, result in results:
+                    self.store.upsert_pair(
+                        connection, other_id, article_id, result.relation, result.similarity,
+                        result.direction, result.evidence,
+                    )  # fmt: skip
+                self.store.mark_linked(connection, article_id)
+        return judged
+
+    def prepared(self, article_id: int) -> PreparedArticle:
+        if article_id not in self._prepared:
+            stored = self.store.get(article_id)
+            if stored is None:
+                raise KeyError(article_id)
+            self._prepared[article_id] = self.pipeline.prepare(stored.article)
+            while len(self._prepared) > 256:
+                self._prepared.popitem(last=False)
+        self._prepared.move_to_end(article_id)
+        return self._prepared[article_id]
+
+    def compare_ids(self, a: int, b: int) -> CompareResult:
+        return self.pipeline.compare_prepared(self.prepared(a), self.prepared(b))
+
+    def get(self, article_id: int) -> StoredArticle | None:
+        return self.store.get(article_id)
+
+    # -- search -----------------------------------------------------------------------------
+    def search(self, item: ArticleInput, top: int = 20) -> list[SearchHit]:
+        """Articles of the corpus that copy, rewrite, translate or cover the same story as `item`,
+        best first, each judged by the compare engine."""
+        query = self.pipeline.prepare(item)
+        fp = fingerprint(query.article, self.settings)
+        vector = article_vectors(self.pipeline, [query.article])[0] if self.settings.embed_articles else None
+        candidates = self.candidates(fp.signature, fp.band_keys, vector)
+        ranked = sorted(
+            candidates.values(),
+            key=lambda c: (c.estimated_jaccard, c.vector_similarity or 0.0),
+            reverse=True,
+        )[: max(top * 2, top)]
+        hits = []
+        for candidate in ranked:
+            result = self.pipeline.compare_prepared(self.prepared(candidate.article_id), query)
+            if result.relation == "unrelated":
+                continue
+            stored_view = result.a
+            hits.append(
+                SearchHit(
+                    article_id=candidate.article_id,
+                    title=stored_view.title,
+                    source=stored_view.source,
+                    url=stored_view.url,
+                    published=stored_view.published,
+                    site=stored_view.site,
+                    language=stored_view.language,
+                    relation=result.relation,
+                    similarity=result.similarity,
+                    direction=result.direction,
+                    evidence=result.evidence,
+                    estimated_jaccard=candidate.estimated_jaccard,
+                    vector_similarity=candidate.vector_similarity,
+                )
+            )
+        hits.sort(key=lambda h: (RELATION_RANK[h.relation], -h.similarity))
+        return hits[:top]
+
+
+RELATION_RANK = {
+    "duplicate": 0,
+    "near-duplicate": 1,
+    "rewrite": 2,
+    "translation": 3,
+    "same-story": 4,
+    "related": 5,
+    "unrelated": 6,
+}

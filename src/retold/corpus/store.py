@@ -1,0 +1,322 @@
+"""The store: one SQLite file in WAL mode. Everything an article needs to be matched again is
+kept here (cleaned text, signature, band keys, sentence hashes, vector), so the vector index file
+beside it can always be rebuilt from it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retold.article import Article, Sentence
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    record_key TEXT NOT NULL UNIQUE,
+    external_id TEXT,
+    source TEXT NOT NULL,
+    url TEXT, title TEXT, published TEXT, site TEXT, author TEXT, language TEXT,
+    attribution TEXT NOT NULL, chrome TEXT NOT NULL, paragraphs TEXT NOT NULL,
+    sentences TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    vector BLOB
+);
+CREATE INDEX IF NOT EXISTS articles_text_hash ON articles(text_hash);
+CREATE TABLE IF NOT EXISTS duplicates (
+    record_key TEXT PRIMARY KEY,
+    source TEXT NOT NULL, url TEXT, published TEXT, site TEXT,
+    duplicate_of INTEGER NOT NULL REFERENCES articles(id)
+);
+CREATE TABLE IF NOT EXISTS rejects (
+    record_key TEXT PRIMARY KEY, source TEXT NOT NULL, location TEXT NOT NULL, reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lsh (key INTEGER NOT NULL, article_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS lsh_key ON lsh(key);
+CREATE TABLE IF NOT EXISTS sentence_hashes (hash INTEGER NOT NULL, article_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sentence_hashes_hash ON sentence_hashes(hash);
+CREATE TABLE IF NOT EXISTS linked (article_id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS site_lines (
+    site TEXT NOT NULL, line_hash INTEGER NOT NULL, pages INTEGER NOT NULL,
+    PRIMARY KEY (site, line_hash)
+);
+CREATE TABLE IF NOT EXISTS pairs (
+    a INTEGER NOT NULL, b INTEGER NOT NULL,
+    relation TEXT NOT NULL, similarity REAL NOT NULL, direction TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+);
+"""
+
+
+@dataclass
+class StoredArticle:
+    id: int
+    article: Article
+    text_hash: str
+    signature: np.ndarray
+    vector: np.ndarray | None
+    record_key: str
+
+
+class Store:
+    """The SQLite store. Writes happen inside `transaction()`: all of a batch or none of it."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.execute("PRAGMA foreign_keys=ON")
+        self.connection.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    # -- meta -------------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.connection.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+            (key, value, value),
+        )
+
+    # -- what is already there ----------------------------------------------------------------
+    def known_record_keys(self) -> set[str]:
+        keys: set[str] = set()
+        for table in ("articles", "duplicates", "rejects"):
+            keys.update(k for (k,) in self.connection.execute(f"SELECT record_key FROM {table}"))
+        return keys
+
+    def article_id_by_text_hash(self, text_hash: str) -> int | None:
+        row = self.connection.execute(
+            "SELECT id FROM articles WHERE text_hash = ? LIMIT 1", (text_hash,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: int(self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in ("articles", "duplicates", "rejects", "pairs")
+        }
+
+    # -- writes (call inside a transaction) ------------------------------------------------
+    def insert_article(
+        self,
+        connection: sqlite3.Connection,
+        record_key: str,
+        external_id: str | None,
+        article: Article,
+        text_hash: str,
+        signature: np.ndarray,
+        band_keys: list[int],
+        sentence_hashes: list[int],
+        vector: np.ndarray | None,
+    ) -> int:
+        cursor = connection.execute(
+            "INSERT INTO articles (record_key, external_id, source, url, title, published, site,"
+            " author, language, attribution, chrome, paragraphs, sentences, text_hash, signature,"
+            " vector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                record_key,
+                external_id,
+                article.source,
+                article.url,
+                article.title,
+                article.published,
+                article.site,
+                article.author,
+                article.language,
+                json.dumps(article.attribution, ensure_ascii=False),
+                json.dumps(article.chrome, ensure_ascii=False),
+                json.dumps(article.paragraphs, ensure_ascii=False),
+                json.dumps([[s.text, s.paragraph] for s in article.sentences], ensure_ascii=False),
+                text_hash,
+                signature.astype(np.uint32).tobytes(),
+                None if vector is None else vector.astype(np.float32).tobytes(),
+            ),
+        )
+        article_id = int(cursor.lastrowid or 0)
+        connection.executemany(
+            "INSERT INTO lsh(key, article_id) VALUES (?, ?)", [(k, article_id) for k in band_keys]
+        )
+        connection.executemany(
+            "INSERT INTO sentence_hashes(hash, article_id) VALUES (?, ?)",
+            [(h, article_id) for h in set(sentence_hashes)],
+        )
+        return article_id
+
+    def insert_duplicate(
+        self, connection: sqlite3.Connection, record_key: str, article: Article, duplicate_of: int
+    ) -> None:
+        connection.execute(
+            "INSERT INTO duplicates(record_key, source, url, published, site, duplicate_of)"
+            " VALUES (?,?,?,?,?,?)",
+            (
+                record_key,
+                article.source,
+                article.url,
+                article.published,
+                article.site,
+                duplicate_of,
+            ),
+        )
+
+    def insert_reject(
+        self,
+        connection: sqlite3.Connection,
+        record_key: str,
+        source: str,
+        location: str,
+        reason: str,
+    ) -> None:
+        connection.execute(
+            "INSERT OR IGNORE INTO rejects(record_key, source, location, reason) VALUES (?,?,?,?)",
+            (record_key, source, location, reason),
+        )
+
+    def upsert_pair(
+        self,
+        connection: sqlite3.Connection,
+        a: int,
+        b: int,
+        relation: str,
+        similarity: float,
+        direction: str,
+        evidence: list[str],
+    ) -> None:
+        connection.execute(
+            "INSERT INTO pairs(a, b, relation, similarity, direction, evidence) VALUES (?,?,?,?,?,?)"
+            " ON CONFLICT(a, b) DO UPDATE SET relation=excluded.relation,"
+            " similarity=excluded.similarity, direction=excluded.direction,"
+            " evidence=excluded.evidence",
+            (a, b, relation, similarity, direction, json.dumps(evidence, ensure_ascii=False)),
+        )
+
+    # -- reads ------------------------------------------------------------------------------
+    def candidates_by_band_keys(self, keys: Iterable[int]) -> dict[int, int]:
+        """Article ids sharing at least one LSH bucket with the keys, with how many they share."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        placeholders = ",".join("?" * len(keys))
+        rows = self.connection.execute(
+            f"SELECT article_id, count(*) FROM lsh WHERE key IN ({placeholders}) GROUP BY article_id",
+            keys,
+        )
+        return {int(a): int(n) for a, n in rows}
+
+    def get(self, article_id: int) -> StoredArticle | None:
+        row = self.connection.execute(
+            "SELECT id, record_key, source, url, title, published, site, author, language,"
+            " attribution, chrome, paragraphs, sentences, text_hash, signature, vector"
+            " FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else _stored(row)
+
+    def all_vectors(self, after_id: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+        rows = self.connection.execute(
+            "SELECT id, vector FROM articles WHERE vector IS NOT NULL AND id > ? ORDER BY id",
+            (after_id,),
+        )
+        for article_id, blob in rows:
+            yield int(article_id), np.frombuffer(blob, dtype=np.float32)
+
+    def pairs(self) -> list[dict[str, Any]]:
+        rows = self.connection.execute(
+            "SELECT a, b, relation, similarity, direction, evidence FROM pairs ORDER BY a, b"
+        )
+        return [
+            {
+                "a": a,
+                "b": b,
+                "relation": relation,
+                "similarity": similarity,
+                "direction": direction,
+                "evidence": json.loads(evidence),
+            }
+            for a, b, relation, similarity, direction, evidence in rows
+        ]
+
+    def rejects(self) -> list[dict[str, str]]:
+        rows = self.connection.execute(
+            "SELECT record_key, source, location, reason FROM rejects ORDER BY rowid"
+        )
+        return [{"record": k, "source": s, "location": loc, "reason": r} for k, s, loc, r in rows]
+
+    def unlinked_ids(self) -> list[int]:
+        rows = self.connection.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM linked) ORDER BY id"
+        )
+        return [int(i) for (i,) in rows]
+
+    def mark_linked(self, connection: sqlite3.Connection, article_id: int) -> None:
+        connection.execute("INSERT OR IGNORE INTO linked(article_id) VALUES (?)", (article_id,))
+
+    def band_keys_of(self, article_id: int) -> list[int]:
+        rows = self.connection.execute("SELECT key FROM lsh WHERE article_id = ?", (article_id,))
+        return [int(k) for (k,) in rows]
+
+    def duplicates(self) -> list[dict[str, Any]]:
+        rows = self.connection.execute(
+            "SELECT record_key, source, url, published, site, duplicate_of FROM duplicates"
+            " ORDER BY rowid"
+        )
+        return [
+            {"record": k, "source": s, "url": u, "published": p, "site": site, "duplicate_of": d}
+            for k, s, u, p, site, d in rows
+        ]
+
+    def article_ids(self) -> list[int]:
+        return [int(i) for (i,) in self.connection.execute("SELECT id FROM articles ORDER BY id")]
+
+
+def _stored(row: tuple[Any, ...]) -> StoredArticle:
+    (id_, record_key, source, url, title, published, site, author, language, attribution, chrome,
+     paragraphs, sentences, text_hash, signature, vector) = row  # fmt: skip
+    article = Article(
+        source=source,
+        paragraphs=json.loads(paragraphs),
+        title=title,
+        chrome=json.loads(chrome),
+        attribution=json.loads(attribution),
+        url=url,
+        published=published,
+        site=site,
+        author=author,
+        language=language,
+        sentences=[
+            Sentence(index=i, text=text, paragraph=paragraph)
+            for i, (text, paragraph) in enumerate(json.loads(sentences))
+        ],
+    )
+    return StoredArticle(
+        id=int(id_),
+        article=article,
+        text_hash=text_hash,
+        signature=np.frombuffer(signature, dtype=np.uint32),
+        vector=None if vector is None else np.frombuffer(vector, dtype=np.float32),
+        record_key=record_key,
+    )

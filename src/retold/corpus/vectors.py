@@ -1,0 +1,62 @@
+"""The approximate vector index over article vectors (usearch HNSW), kept in a file beside the
+database. The database is the source of truth: on open, vectors the file lacks (a run killed
+before it saved) are added back from the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from retold.corpus.store import Store
+
+
+class VectorIndex:
+    def __init__(self, path: Path, ndim: int) -> None:
+        from usearch.index import Index
+
+        self.path = path
+        self.ndim = ndim
+        self.index = Index(ndim=ndim, metric="cos", dtype="f32", connectivity=16)
+        if path.exists():
+            self.index.load(str(path))
+
+    @classmethod
+    def beside(cls, store: Store, ndim: int) -> VectorIndex:
+        index = cls(store.path.with_name(store.path.name + ".usearch"), ndim)
+        index.sync(store)
+        return index
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def sync(self, store: Store) -> int:
+        """Add the store's vectors the index does not hold yet; return how many were added."""
+        ids: list[int] = []
+        vectors: list[np.ndarray] = []
+        for article_id, vector in store.all_vectors():
+            if not self.index.contains(article_id):
+                ids.append(article_id)
+                vectors.append(vector)
+        if ids:
+            self.add(ids, np.stack(vectors))
+        return len(ids)
+
+    def add(self, ids: list[int], vectors: np.ndarray) -> None:
+        if ids:
+            self.index.add(np.asarray(ids, dtype=np.uint64), vectors.astype(np.float32))
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k nearest articles as (id, cosine similarity), most similar first."""
+        if len(self.index) == 0:
+            return []
+        matches = self.index.search(vector.astype(np.float32), min(k, len(self.index)))
+        return [
+            (int(key), float(1.0 - distance))
+            for key, distance in zip(matches.keys, matches.distances, strict=True)
+        ]
+
+    def save(self) -> None:
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        self.index.save(str(temporary))
+        temporary.replace(self.path)  # atomic: a crash leaves the old file or the new one
