@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from retold.errors import RetoldError
+
+if TYPE_CHECKING:
+    from retold.corpus.corpus import Corpus
 
 app = typer.Typer(
     name="retold",
@@ -74,3 +77,212 @@ def compare(
 def _fail(message: str) -> None:
     sys.stderr.write(f"retold: error: {message}\n")
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+DB_OPTION = typer.Option("--db", help="The corpus database (SQLite), created on first use")
+
+
+def _open_corpus(db: Path, must_exist: bool = True) -> Corpus:
+    from retold.corpus.corpus import Corpus
+
+    if must_exist and not db.exists():
+        _fail(f"{db}: no such corpus database (create it with 'retold ingest ... --db {db}')")
+    return Corpus(db)
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders: txt, html, json, jsonl, csv, warc, arc; .gz too"),
+    ],
+    db: Annotated[Path, DB_OPTION] = Path("retold.db"),
+    json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    text_field: Annotated[str, typer.Option(help="JSONL/CSV field holding the text")] = "text",
+    title_field: Annotated[str, typer.Option(help="JSONL/CSV field holding the title")] = "title",
+    url_field: Annotated[str, typer.Option(help="JSONL/CSV field holding the URL")] = "url",
+    published_field: Annotated[
+        str, typer.Option(help="JSONL/CSV field holding the date")
+    ] = "published",
+    language_field: Annotated[
+        str, typer.Option(help="JSONL/CSV field holding the language")
+    ] = "language",
+    site_field: Annotated[str, typer.Option(help="JSONL/CSV field holding the site")] = "site",
+    no_link: Annotated[
+        bool, typer.Option("--no-link", help="Store only; judge candidate pairs later")
+    ] = False,
+) -> None:
+    """Add articles to a corpus: cleaned, fingerprinted, embedded, linked to their copies.
+    Re-running adds nothing new; a killed run resumes where it stopped."""
+    import json
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from retold.ingest.records import FieldNames
+
+    fields = FieldNames(
+        text=text_field, title=title_field, url=url_field, published=published_field,
+        language=language_field, site=site_field,
+    )  # fmt: skip
+    corpus = _open_corpus(db, must_exist=False)
+    progress = Progress(
+        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=json_output,
+    )  # fmt: skip
+    with progress:
+        task = progress.add_task("ingest", total=None)
+        report = corpus.ingest(inputs, fields, lambda n: progress.advance(task, n), link=False)
+        if not no_link:
+            progress.update(task, description="link")
+            corpus.link()
+    counts = corpus.store.counts()
+    summary = {
+        "read": report.read, "stored": report.stored, "duplicates": report.duplicates,
+        "rejected": report.rejected, "skipped": report.skipped,
+        "chrome_lines_learnt": report.chrome_lines_learnt, "corpus": counts,
+        "rejects": report.rejects,
+    }  # fmt: skip
+    if json_output:
+        sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    else:
+        console = Console()
+        console.print(
+            f"read {report.read}: stored {report.stored}, exact duplicates {report.duplicates}, "
+            f"rejected {report.rejected}, already in the store {report.skipped}"
+        )
+        console.print(
+            f"corpus {db}: {counts['articles']} articles, {counts['duplicates']} exact duplicates, "
+            f"{counts['pairs']} judged pairs, {counts['rejects']} rejects"
+        )
+        for reject in report.rejects:
+            where = f" ({reject['location']})" if reject["location"] else ""
+            console.print(
+                f"[red]rejected[/red] {reject['source']}{where}: {reject['reason']}",
+                highlight=False,
+            )
+
+
+@app.command()
+def search(
+    query: Annotated[Path, typer.Argument(help="The article to look for (txt, html, json)")],
+    db: Annotated[Path, DB_OPTION] = Path("retold.db"),
+    top: Annotated[int, typer.Option(help="How many results at most")] = 20,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
+) -> None:
+    """Find the corpus's copies, rewrites, translations and same-story coverage of an article."""
+    import json
+    from dataclasses import asdict
+
+    corpus = _open_corpus(db)
+    try:
+        hits = corpus.search(query, top)
+    except RetoldError as exc:
+        _fail(str(exc))
+    if json_output:
+        sys.stdout.write(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(hits)} matches for {query}")
+    for column in (
+        "id",
+        "relation",
+        "similarity",
+        "direction",
+        "title / source",
+        "published",
+        "lang",
+    ):
+        table.add_column(column)
+    for hit in hits:
+        table.add_row(
+            str(hit.article_id), hit.relation, f"{hit.similarity:.2f}", hit.direction,
+            hit.title or hit.source, hit.published or "", hit.language or "",
+        )  # fmt: skip
+    Console().print(table)
+
+
+@app.command()
+def stories(
+    db: Annotated[Path, DB_OPTION] = Path("retold.db"),
+    json_output: Annotated[bool, typer.Option("--json", help="Print the families as JSON")] = False,
+    min_size: Annotated[int, typer.Option(help="Only families of at least this many articles")] = 2,
+) -> None:
+    """List story families with their copy groups, original and derivation graph."""
+    import json
+
+    from retold.stories import build_stories
+
+    corpus = _open_corpus(db)
+    found = [
+        s
+        for s in build_stories(corpus.store, include_singletons=min_size <= 1)
+        if len(s.members) >= min_size
+    ]
+    if json_output:
+        sys.stdout.write(
+            json.dumps([s.to_dict() for s in found], indent=2, ensure_ascii=False) + "\n"
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(found)} story families")
+    for column in ("story", "size", "copy groups", "original", "languages", "first title"):
+        table.add_column(column)
+    for story in found:
+        data = story.to_dict()
+        first = story.articles[story.members[0]]
+        table.add_row(
+            str(story.id), str(data["size"]), str(len(story.copy_groups)),
+            str(story.original) if story.original is not None else "unknown",
+            ", ".join(data["languages"]), first["title"] or first["source"],
+        )  # fmt: skip
+    Console().print(table)
+
+
+@app.command()
+def story(
+    story_id: Annotated[int, typer.Argument(help="The story id, as 'retold stories' lists it")],
+    db: Annotated[Path, DB_OPTION] = Path("retold.db"),
+    json_output: Annotated[bool, typer.Option("--json", help="Print the family as JSON")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the family's HTML page here")
+    ] = None,
+) -> None:
+    """One story family: timeline, derivation graph, and each version's diff against its source."""
+    import json
+
+    from retold.stories import build_stories
+
+    corpus = _open_corpus(db)
+    found = next((s for s in build_stories(corpus.store) if s.id == story_id), None)
+    if found is None:
+        _fail(f"{db}: no story {story_id} (see 'retold stories --db {db}')")
+        return
+    if html is not None:
+        from retold.report.story_html import render_story_html
+
+        html.write_text(render_story_html(found, corpus), encoding="utf-8")
+    if json_output:
+        sys.stdout.write(json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    console = Console()
+    data = found.to_dict()
+    languages = ", ".join(data["languages"])
+    console.print(
+        f"[bold]story {found.id}[/bold]: {data['size']} articles, "
+        f"{len(found.copy_groups)} copy groups, languages {languages}"
+    )
+    original = found.original if found.original is not None else "unknown"
+    console.print(f"original: {original} ({'; '.join(found.original_evidence)})")
+    for edge in found.edges:
+        arrow = (
+            f"{edge.source} -> {edge.derived}"
+            if edge.derived is not None
+            else f"{edge.source} -- {edge.other}"
+        )
+        console.print(
+            f"  {arrow}  {edge.relation} {edge.similarity:.2f} (confidence {edge.confidence:.2f})"
+        )
+    if html is not None:
+        Console(stderr=True).print(f"HTML page written to {html}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retold.corpus.ingest import IngestReport, Ingester, article_vectors, fingerprint
+from retold.corpus.ingest import Ingester, IngestReport, article_vectors, fingerprint
 from retold.corpus.store import Store, StoredArticle
 from retold.corpus.vectors import VectorIndex
 from retold.fingerprint import estimated_jaccard
@@ -19,6 +19,7 @@ from retold.result import CompareResult
 from retold.settings import DEFAULT_SETTINGS, Settings
 
 VECTOR_DIMENSION = 512
+DEFAULT_FIELDS = FieldNames()
 
 
 @dataclass
@@ -50,7 +51,10 @@ class Corpus:
     """A persistent corpus in one SQLite file (plus its vector index file beside it)."""
 
     def __init__(
-        self, path: str | Path, settings: Settings = DEFAULT_SETTINGS, pipeline: Pipeline | None = None
+        self,
+        path: str | Path,
+        settings: Settings = DEFAULT_SETTINGS,
+        pipeline: Pipeline | None = None,
     ) -> None:
         self.store = Store(path)
         self.pipeline = pipeline or Pipeline(settings)
@@ -71,7 +75,7 @@ class Corpus:
     def ingest(
         self,
         inputs: list[Path],
-        fields: FieldNames = FieldNames(),
+        fields: FieldNames = DEFAULT_FIELDS,
         advance: Callable[[int], None] = lambda n: None,
         link: bool = True,
     ) -> IngestReport:
@@ -90,13 +94,19 @@ class Corpus:
         for article_id, shared in self.store.candidates_by_band_keys(band_keys).items():
             found[article_id] = Candidate(article_id, shared_buckets=shared)
         if vector is not None:
-            for article_id, similarity in self.vectors.search(vector, self.settings.vector_candidates):
+            for article_id, similarity in self.vectors.search(
+                vector, self.settings.vector_candidates
+            ):
                 if similarity >= self.settings.vector_candidate_min:
-                    found.setdefault(article_id, Candidate(article_id)).vector_similarity = round(similarity, 4)
+                    found.setdefault(article_id, Candidate(article_id)).vector_similarity = round(
+                        similarity, 4
+                    )
         for candidate in found.values():
             stored = self.store.get(candidate.article_id)
             if stored is not None:
-                candidate.estimated_jaccard = round(estimated_jaccard(signature, stored.signature), 4)
+                candidate.estimated_jaccard = round(
+                    estimated_jaccard(signature, stored.signature), 4
+                )
         return found
 
     def link(self) -> int:
@@ -145,7 +155,11 @@ class Corpus:
         best first, each judged by the compare engine."""
         query = self.pipeline.prepare(item)
         fp = fingerprint(query.article, self.settings)
-        vector = article_vectors(self.pipeline, [query.article])[0] if self.settings.embed_articles else None
+        vector = (
+            article_vectors(self.pipeline, [query.article])[0]
+            if self.settings.embed_articles
+            else None
+        )
         candidates = self.candidates(fp.signature, fp.band_keys, vector)
         ranked = sorted(
             candidates.values(),

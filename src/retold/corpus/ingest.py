@@ -200,7 +200,8 @@ class Ingester:
         hashes = [sentence_hash(p) for p in article.paragraphs]
         placeholders = ",".join("?" * len(hashes))
         rows = connection.execute(
-            f"SELECT line_hash, pages FROM site_lines WHERE site = ? AND line_hash IN ({placeholders})",
+            "SELECT line_hash, pages FROM site_lines"
+            f" WHERE site = ? AND line_hash IN ({placeholders})",
             [site, *hashes],
         )
         counts = {int(h): int(n) for h, n in rows}

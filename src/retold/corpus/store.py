@@ -207,7 +207,8 @@ class Store:
         evidence: list[str],
     ) -> None:
         connection.execute(
-            "INSERT INTO pairs(a, b, relation, similarity, direction, evidence) VALUES (?,?,?,?,?,?)"
+            "INSERT INTO pairs(a, b, relation, similarity, direction, evidence)"
+            " VALUES (?,?,?,?,?,?)"
             " ON CONFLICT(a, b) DO UPDATE SET relation=excluded.relation,"
             " similarity=excluded.similarity, direction=excluded.direction,"
             " evidence=excluded.evidence",
@@ -222,7 +223,8 @@ class Store:
             return {}
         placeholders = ",".join("?" * len(keys))
         rows = self.connection.execute(
-            f"SELECT article_id, count(*) FROM lsh WHERE key IN ({placeholders}) GROUP BY article_id",
+            f"SELECT article_id, count(*) FROM lsh WHERE key IN ({placeholders})"
+            " GROUP BY article_id",
             keys,
         )
         return {int(a): int(n) for a, n in rows}

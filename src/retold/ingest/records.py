@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from retold.article import RawDocument
 from retold.errors import InputError
@@ -178,10 +179,10 @@ def _iter_warc(path: Path) -> Iterator[Record | Reject]:
                 )
                 if not content_type or "html" not in content_type.lower():
                     continue
-                offset = iterator.get_record_offset()
                 url = record.rec_headers.get_header("WARC-Target-URI")
+                payload = _payload(record)
+                offset = iterator.get_record_offset()  # only known once the payload is read
                 key = f"{name}@{offset}"
-                payload = record.content_stream().read()
                 try:
                     document = parse_document(payload, f"{name}@{offset}", ".html")
                 except InputError as exc:
@@ -194,3 +195,8 @@ def _iter_warc(path: Path) -> Iterator[Record | Reject]:
         yield Reject(name, name, "", f"not a readable WARC/ARC file ({exc})")
     except (OSError, EOFError) as exc:
         yield Reject(name, name, "", f"WARC file cut short or unreadable ({exc})")
+
+
+def _payload(record: Any) -> bytes:
+    """The HTTP body, decoded from chunked or compressed transfer where the headers say so."""
+    return bytes(record.content_stream().read())

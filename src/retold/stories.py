@@ -1,0 +1,190 @@
+"""Story families, copy groups inside them, the original and the derivation graph.
+
+Families are the connected components of the judged pairs that cover the same event; copy
+groups are the components of the pairs that share text (duplicates, near-duplicates, rewrites,
+translations). Both are recomputed from the stored pairs, which ingest extends incrementally.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from retold.corpus.store import Store
+from retold.dates import parse_date
+
+COPY_RELATIONS = {"duplicate", "near-duplicate", "rewrite", "translation"}
+FAMILY_RELATIONS = COPY_RELATIONS | {"same-story"}
+
+
+@dataclass
+class Edge:
+    source: int
+    derived: int | None  # None when the direction is unknown: then `source` is just one end
+    other: int
+    relation: str
+    similarity: float
+    direction: str
+    confidence: float
+    evidence: list[str]
+
+
+@dataclass
+class Story:
+    id: int
+    members: list[int]
+    copy_groups: list[list[int]]
+    original: int | None
+    original_evidence: list[str]
+    edges: list[Edge] = field(default_factory=list)
+    articles: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        dates = sorted(d for d in (a.get("published") for a in self.articles.values()) if d)
+        return {
+            "id": self.id,
+            "size": len(self.members),
+            "members": self.members,
+            "copy_groups": self.copy_groups,
+            "original": self.original,
+            "original_evidence": self.original_evidence,
+            "first_published": dates[0] if dates else None,
+            "last_published": dates[-1] if dates else None,
+            "languages": sorted(
+                {a["language"] for a in self.articles.values() if a.get("language")}
+            ),
+            "sites": sorted({a["site"] for a in self.articles.values() if a.get("site")}),
+            "articles": [self.articles[i] for i in self.members],
+            "edges": [edge.__dict__ for edge in self.edges],
+        }
+
+
+class UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, x: int, y: int) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx != ry:
+            self.parent[max(rx, ry)] = min(rx, ry)
+
+    def groups(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for x in self.parent:
+            out.setdefault(self.find(x), []).append(x)
+        return {root: sorted(members) for root, members in out.items()}
+
+
+def build_stories(store: Store, include_singletons: bool = False) -> list[Story]:
+    pairs = store.pairs()
+    duplicates = store.duplicates()
+    families, copies = UnionFind(), UnionFind()
+    for article_id in store.article_ids() if include_singletons else []:
+        families.find(article_id)
+    for pair in pairs:
+        if pair["relation"] in FAMILY_RELATIONS:
+            families.union(pair["a"], pair["b"])
+        if pair["relation"] in COPY_RELATIONS:
+            copies.union(pair["a"], pair["b"])
+    stories = []
+    for root, members in sorted(families.groups().items()):
+        member_set = set(members)
+        story_pairs = [
+            p for p in pairs if p["a"] in member_set and p["relation"] in FAMILY_RELATIONS
+        ]
+        groups = sorted(
+            {tuple(copies.groups().get(copies.find(m), [m])) for m in members}, key=lambda g: g[0]
+        )
+        articles = {m: _summary(store, m) for m in members}
+        for duplicate in duplicates:
+            if duplicate["duplicate_of"] in member_set:
+                articles[duplicate["duplicate_of"]].setdefault("exact_copies", []).append(duplicate)
+        edges = [_edge(p) for p in story_pairs]
+        original, evidence = infer_original(members, edges, articles)
+        stories.append(
+            Story(
+                id=root,
+                members=members,
+                copy_groups=[list(g) for g in groups],
+                original=original,
+                original_evidence=evidence,
+                edges=edges,
+                articles=articles,
+            )
+        )
+    return stories
+
+
+def _summary(store: Store, article_id: int) -> dict[str, Any]:
+    stored = store.get(article_id)
+    assert stored is not None
+    a = stored.article
+    return {
+        "id": article_id,
+        "title": a.title,
+        "source": a.source,
+        "url": a.url,
+        "published": a.published,
+        "site": a.site,
+        "language": a.language,
+        "attribution": a.attribution,
+        "sentences": len(a.sentences),
+    }
+
+
+def _edge(pair: dict[str, Any]) -> Edge:
+    direction = pair["direction"]
+    weight = _evidence_sum(pair["evidence"])
+    if direction == "a->b":
+        source, derived, other = pair["a"], pair["b"], pair["b"]
+    elif direction == "b->a":
+        source, derived, other = pair["b"], pair["a"], pair["a"]
+    else:
+        source, derived, other = pair["a"], None, pair["b"]
+    confidence = round(min(1.0, abs(weight) / 4.0), 2) if derived is not None else 0.0
+    return Edge(
+        source,
+        derived,
+        other,
+        pair["relation"],
+        pair["similarity"],
+        direction,
+        confidence,
+        pair["evidence"],
+    )
+
+
+def _evidence_sum(evidence: list[str]) -> float:
+    for line in reversed(evidence):
+        match = re.search(r"evidence sums to ([+-]?\d+(?:\.\d+)?)", line)
+        if match:
+            return float(match.group(1))
+    return 0.0
+
+
+def infer_original(
+    members: list[int], edges: list[Edge], articles: dict[int, dict[str, Any]]
+) -> tuple[int | None, list[str]]:
+    """The member nothing is derived from but others are; else the earliest dated; else unknown."""
+    derived = {e.derived for e in edges if e.derived is not None}
+    sources = {e.source for e in edges if e.derived is not None}
+    roots = sorted(sources - derived)
+    if len(roots) == 1:
+        children = [e.derived for e in edges if e.source == roots[0] and e.derived is not None]
+        return roots[0], [f"{len(children)} article(s) derive from it and it derives from none"]
+    dated = sorted(
+        (parsed, m) for m in members if (parsed := parse_date(articles[m].get("published")))
+    )
+    if dated and (len(dated) == 1 or dated[0][0] < dated[1][0]):
+        return dated[0][1], [f"earliest publication date in the family ({dated[0][0]})"]
+    if len(roots) > 1:
+        return None, [f"{len(roots)} candidate originals ({', '.join(map(str, roots))}): unknown"]
+    return None, ["no direction evidence and no publication dates: unknown"]
