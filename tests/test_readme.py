@@ -25,12 +25,19 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
-def test_every_compare_option_is_documented() -> None:
-    help_text = run_cli("compare", "--help").stdout
-    options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
-    assert options == {"--json", "--html", "--extractor"}
-    for option in options:
-        assert option in README
+COMMANDS = ("compare", "ingest", "search", "stories", "story")
+
+
+def test_every_command_and_option_is_documented() -> None:
+    listed = run_cli("--help").stdout
+    for command in COMMANDS:
+        assert command in listed
+        assert f"retold {command} " in README
+        help_text = run_cli(command, "--help").stdout
+        options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
+        assert options, command
+        for option in options:
+            assert option in README, f"{command} {option} is not in the README"
 
 
 def test_committed_schema_matches_the_result_model() -> None:
