@@ -43,20 +43,33 @@ def minhash_signature(shingle_set: set[str], num_perm: int, seed: int = 1) -> np
     from rensa import RMinHash
 
     minhash = RMinHash(num_perm=num_perm, seed=seed)
-    minhash.update(sorted(shingle_set))
+    minhash.update(list(shingle_set))  # order does not change a minimum
     return np.asarray(minhash.digest(), dtype=np.uint32)
 
 
 def band_keys(signature: np.ndarray, bands: int) -> list[int]:
-    """One LSH bucket key per band: signatures that agree on every row of a band share its key.
-    The band number is hashed in, so one key column serves every band."""
-    rows = len(signature) // bands
-    keys = []
-    for band in range(bands):
-        chunk = signature[band * rows : (band + 1) * rows].tobytes()
-        digest = hashlib.blake2b(struct.pack("<H", band) + chunk, digest_size=8).digest()
-        keys.append(struct.unpack("<q", digest)[0])
-    return keys
+    """One LSH bucket key per band: signatures that agree on every row of a band share its key."""
+    return [int(k) for k in band_key_matrix(signature[np.newaxis, :], bands)[0]]
+
+
+def band_key_matrix(signatures: np.ndarray, bands: int) -> np.ndarray:
+    """Band keys of many signatures at once (rows: documents, columns: bands), as int64.
+
+    Each band's rows are folded into 64 bits with a multiply-xor mix; the band number is mixed
+    in too, so one key column serves every band.
+    """
+    documents, permutations = signatures.shape
+    rows = permutations // bands
+    blocks = signatures[:, : bands * rows].astype(np.uint64).reshape(documents, bands, rows)
+    with np.errstate(over="ignore"):
+        key = np.broadcast_to(
+            np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15), (documents, bands)
+        ).copy()
+        for row in range(rows):
+            key ^= blocks[:, :, row] + np.uint64(0x632BE59BD9B4E019) + (key << np.uint64(6))
+            key *= np.uint64(0xFF51AFD7ED558CCD)
+            key ^= key >> np.uint64(33)
+    return key.view(np.int64)
 
 
 def estimated_jaccard(x: np.ndarray, y: np.ndarray) -> float:
