@@ -33,4 +33,6 @@ test: setup chromium lint
 	$(BIN)/pytest
 
 bench: setup
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/bench_compare.py
+	$(BIN)/python bench/bench_lsh.py
