@@ -115,3 +115,21 @@ def test_across_languages_only_figures_are_compared(pipeline: Pipeline) -> None:
     result = pipeline.compare(ORIGINAL, russian)
     assert result.facts.removed == [] and result.facts.added == []
     assert [(f.before, f.after) for f in result.facts.changed] == [("about 40", "60")]
+
+
+def test_same_wording_about_another_event_is_not_a_copy(pipeline: Pipeline) -> None:
+    """Agency templates: the text matches, the people, places and figures do not."""
+    original = ORIGINAL.read_text()
+    replacements = {
+        "Rotterdam": "Hamburg", "FNV": "Verdi", "Marieke de Vries": "Jan Peters", "de Vries": "Peters",
+        "2.5 percent": "4 percent", "eleven months": "six months", "Maasvlakte": "Waltershof",
+        "about 40": "about 25", "Antwerp and Hamburg": "Bremen and Gdansk", "2019": "2016",
+        "nine days": "five days", "300 million": "120 million", "Monday": "Thursday",
+        "Wednesday": "Friday", "Sunday": "Wednesday",
+    }  # fmt: skip
+    other_event = original
+    for old, new in replacements.items():
+        other_event = other_event.replace(old, new)
+    result = pipeline.compare(original, other_event)
+    assert result.relation == "related"
+    assert len(result.facts.changed) >= 5

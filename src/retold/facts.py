@@ -84,6 +84,26 @@ class FactDiff:
     added: list[FactChange] = field(default_factory=list)
     removed: list[FactChange] = field(default_factory=list)
     changed: list[FactChange] = field(default_factory=list)
+    matched: int = 0  # identifying facts of aligned sentences found on both sides
+    shared: int = 0  # identifying facts of a found anywhere in b
+
+    @property
+    def only_in_a(self) -> int:
+        """Identifying facts of a that b lacks or changed."""
+        return self.conflicts + sum(1 for c in self.removed if identifying(c.kind, c.text))
+
+    @property
+    def only_in_b(self) -> int:
+        return self.conflicts + sum(1 for c in self.added if identifying(c.kind, c.text))
+
+    @property
+    def conflicts(self) -> int:
+        """Changed names, places, figures and dates: what tells two events apart."""
+        return sum(
+            1
+            for c in self.changed
+            if identifying(c.kind, c.before or "") and identifying(c.kind, c.after or "")
+        )
 
 
 def fact_key(kind: str, text: str) -> str:
@@ -210,20 +230,22 @@ def diff_facts(
 ) -> FactDiff:
     """Facts removed from the source, added by the derived side, and changed across a link.
 
-    Across languages only figures are compared (numbers, years, dated days): names, words for
-    dates and quotes differ by language and would all look changed.
+    Across languages only figures (numbers, years, dated days) and full personal names are
+    compared: places, words for dates and quotes differ by language and would all look changed.
     """
     if cross_lingual:
-        facts_a = [f for f in facts_a if _is_figure(f)]
-        facts_b = [f for f in facts_b if _is_figure(f)]
+        facts_a = [f for f in facts_a if _language_neutral(f)]
+        facts_b = [f for f in facts_b if _language_neutral(f)]
     same: Callable[[Fact, Fact], bool] = same_figures if cross_lingual else same_fact
     diff = FactDiff()
     matched_a: set[Fact] = set()
     matched_b: set[Fact] = set()
+    agreed: set[Fact] = set()
     for group in alignment.groups:
         in_a = [f for f in facts_a if f.sentence in group.a]
         in_b = [f for f in facts_b if f.sentence in group.b]
         _match(in_a, in_b, matched_a, matched_b, same)
+        agreed.update(f for f in in_a if f in matched_a)
         # A fact the derived sentence swapped for a new one is a change, even when the old one
         # is still named elsewhere in the derived article.
         lone_a = [f for f in in_a if f not in matched_a]
@@ -239,6 +261,17 @@ def diff_facts(
                     y.kind, f"{x.text} → {y.text}", [x.sentence], [y.sentence], x.text, y.text
                 )
             )
+    diff.matched = len({f.key for f in agreed if identifying(f.kind, f.text)})
+    # A weekday alone is shared by chance too often to count as the same event.
+    diff.shared = len(
+        {
+            f.key
+            for f in facts_a
+            if identifying(f.kind, f.text)
+            and not re.fullmatch(rf"(?:{WEEKDAYS})", f.text.strip(), re.IGNORECASE)
+            and _anywhere(f, facts_b, same)
+        }
+    )
     removed = [f for f in facts_a if f not in matched_a and not _anywhere(f, facts_b, same)]
     added = [f for f in facts_b if f not in matched_b and not _anywhere(f, facts_a, same)]
     diff.removed = _grouped(removed, side="a")
@@ -246,13 +279,29 @@ def diff_facts(
     return diff
 
 
+def identifying(kind: str, text: str) -> bool:
+    """Facts that pin an event down: names, figures, calendar days. Not 'this year' or quotes."""
+    if kind in ENTITY_KINDS:
+        return True
+    if kind == "quote":
+        return False
+    return bool(re.search(rf"\d|\b({WEEKDAYS}|{MONTHS})\b", text, re.IGNORECASE))
+
+
+def _language_neutral(fact: Fact) -> bool:
+    return _is_figure(fact) or (fact.kind == "person" and len(fact.text.split()) >= 2)
+
+
 def _is_figure(fact: Fact) -> bool:
     return fact.kind in ("number", "date") and bool(re.search(r"\d", fact.text))
 
 
 def same_figures(x: Fact, y: Fact) -> bool:
-    """The same digits, whatever the words and decimal marks around them (2,5 % = 2.5 percent)."""
-    return re.findall(r"\d+", x.text) == re.findall(r"\d+", y.text)
+    """Across languages: the same digits, whatever the words and decimal marks around them
+    (2,5 % = 2.5 percent); the same personal name."""
+    if _is_figure(x) and _is_figure(y):
+        return re.findall(r"\d+", x.text) == re.findall(r"\d+", y.text)
+    return x.kind == y.kind == "person" and same_fact(x, y)
 
 
 def _comparable(x: Fact, y: Fact) -> bool:

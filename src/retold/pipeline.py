@@ -97,7 +97,7 @@ class Pipeline:
             cross_lingual,
         )
         fact_diff = diff_facts(pa.facts, pb.facts, alignment, cross_lingual)
-        measures = self._measures(a, b, alignment, vectors_a, vectors_b, cross_lingual)
+        measures = self._measures(a, b, alignment, vectors_a, vectors_b, cross_lingual, fact_diff)
         relation = label_relation(measures, self.settings)
         direction, evidence = infer_direction(a, b, fact_diff, self.settings)
         return CompareResult(
@@ -135,6 +135,7 @@ class Pipeline:
         vectors_a: np.ndarray,
         vectors_b: np.ndarray,
         cross_lingual: bool,
+        fact_diff: FactDiff,
     ) -> PairMeasures:
         n, m = len(a.sentences), len(b.sentences)
         linked_a = sum(len(g.a) for g in alignment.groups)
@@ -152,6 +153,11 @@ class Pipeline:
             shingle_jaccard=jaccard(shingles(a.body), shingles(b.body)),
             all_verbatim=bool(alignment.groups)
             and all(g.kind == "verbatim" for g in alignment.groups),
+            fact_conflicts=fact_diff.conflicts,
+            facts_agreed=fact_diff.matched,
+            facts_shared=fact_diff.shared,
+            facts_only_a=fact_diff.only_in_a,
+            facts_only_b=fact_diff.only_in_b,
         )
 
 

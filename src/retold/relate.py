@@ -23,6 +23,11 @@ class PairMeasures:
     coverage_b: float
     shingle_jaccard: float
     all_verbatim: bool
+    fact_conflicts: int = 0  # names, places, figures, dates that differ between linked sentences
+    facts_agreed: int = 0  # ... that agree between linked sentences
+    facts_shared: int = 0  # ... of a that b names anywhere
+    facts_only_a: int = 0  # ... of a that b lacks or changed
+    facts_only_b: int = 0
 
 
 def text_similarity(alignment: Alignment, sentences_a: int, sentences_b: int) -> float:
@@ -36,6 +41,21 @@ def text_similarity(alignment: Alignment, sentences_a: int, sentences_b: int) ->
 def label_relation(m: PairMeasures, settings: Settings) -> Relation:
     if m.identical:
         return "duplicate"
+    copy = _copy_relation(m, settings)
+    if copy is not None and not _another_event(m, settings):
+        return copy
+    # The same event means the same people, places or figures, not only the same topic; and
+    # text that matches while its names and figures do not is another event in the same words
+    # (agency templates, automated reports), not a copy.
+    same_event = m.facts_shared >= 1 and m.facts_shared > m.fact_conflicts
+    if copy is None and m.document_similarity >= settings.same_story_similarity and same_event:
+        return "same-story"
+    if m.document_similarity >= settings.related_similarity:
+        return "related"
+    return "unrelated"
+
+
+def _copy_relation(m: PairMeasures, settings: Settings) -> Relation | None:
     shorter_coverage = max(m.coverage_a, m.coverage_b) if m.coverage_a and m.coverage_b else 0.0
     both_coverage = min(m.coverage_a, m.coverage_b)
     if not m.cross_lingual and (
@@ -51,11 +71,16 @@ def label_relation(m: PairMeasures, settings: Settings) -> Relation:
         and both_coverage >= 0.3
     ):
         return "rewrite"
-    if m.document_similarity >= settings.same_story_similarity:
-        return "same-story"
-    if m.document_similarity >= settings.related_similarity:
-        return "related"
-    return "unrelated"
+    return None
+
+
+def _another_event(m: PairMeasures, settings: Settings) -> bool:
+    """Linked sentences disagree on names and figures more than they agree, or each side has
+    several identifying facts the other lacks and they share fewer than that."""
+    exclusive = min(m.facts_only_a, m.facts_only_b)
+    return (
+        m.fact_conflicts >= settings.min_fact_conflicts and m.fact_conflicts > m.facts_agreed
+    ) or (exclusive >= settings.min_fact_conflicts and m.facts_shared < exclusive)
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,10 @@ class Settings:
     vector_candidates: int = 20
     vector_candidate_min: float = 0.5
 
+    # Linked sentences that disagree on at least this many names, places, figures or dates, and
+    # on more than they agree, describe another event in the same words: not a copy.
+    min_fact_conflicts: int = 2
+
     # Direction: the summed evidence weight needed to name a direction instead of "unknown".
     direction_min_weight: float = 2.0
 
