@@ -264,3 +264,9 @@ def test_csv_field_names_are_configurable(tmp_path: Path) -> None:
     )
     assert json.loads(named.stdout)["corpus"]["articles"] == 1
     assert Corpus(tmp_path / "named.db").get(1).article.title == "Museum"  # type: ignore[union-attr]
+
+
+def test_search_maps_the_vector_index_instead_of_loading_it(corpus: Corpus) -> None:
+    reader = Corpus(corpus.store.path, read_only=True)
+    assert reader.vectors.memory_mapped
+    assert [h.relation for h in reader.search(SEED_A, top=2)] == ["duplicate", "rewrite"]

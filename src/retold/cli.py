@@ -82,12 +82,12 @@ def _fail(message: str) -> None:
 DB_OPTION = typer.Option("--db", help="The corpus database (SQLite), created on first use")
 
 
-def _open_corpus(db: Path, must_exist: bool = True) -> Corpus:
+def _open_corpus(db: Path, must_exist: bool = True, read_only: bool = True) -> Corpus:
     from retold.corpus.corpus import Corpus
 
     if must_exist and not db.exists():
         _fail(f"{db}: no such corpus database (create it with 'retold ingest ... --db {db}')")
-    return Corpus(db)
+    return Corpus(db, read_only=read_only)
 
 
 @app.command()
@@ -124,7 +124,7 @@ def ingest(
         text=text_field, title=title_field, url=url_field, published=published_field,
         language=language_field, site=site_field,
     )  # fmt: skip
-    corpus = _open_corpus(db, must_exist=False)
+    corpus = _open_corpus(db, must_exist=False, read_only=False)
     progress = Progress(
         TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=Console(stderr=True), transient=json_output,

@@ -55,7 +55,9 @@ class Corpus:
         path: str | Path,
         settings: Settings = DEFAULT_SETTINGS,
         pipeline: Pipeline | None = None,
+        read_only: bool = False,
     ) -> None:
+        self.read_only = read_only
         self.store = Store(path)
         self.pipeline = pipeline or Pipeline(settings)
         self.settings = self.pipeline.settings
@@ -68,7 +70,7 @@ class Corpus:
     @property
     def vectors(self) -> VectorIndex:
         if self._vectors is None:
-            self._vectors = VectorIndex.beside(self.store, VECTOR_DIMENSION)
+            self._vectors = VectorIndex.beside(self.store, VECTOR_DIMENSION, self.read_only)
         return self._vectors
 
     # -- ingest -----------------------------------------------------------------------------
@@ -79,6 +81,8 @@ class Corpus:
         advance: Callable[[int], None] = lambda n: None,
         link: bool = True,
     ) -> IngestReport:
+        if self.read_only:
+            raise RuntimeError("this corpus was opened read-only")
         ingester = Ingester(self.store, self.pipeline, on_vectors=self.vectors.add)
         report = ingester.run(iter_records(inputs, fields, self.settings), advance)
         self.vectors.save()

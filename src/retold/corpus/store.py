@@ -268,6 +268,10 @@ class Store:
         )
         return [{"record": k, "source": s, "location": loc, "reason": r} for k, s, loc, r in rows]
 
+    def vector_count(self) -> int:
+        row = self.connection.execute("SELECT count(*) FROM articles WHERE vector IS NOT NULL")
+        return int(row.fetchone()[0])
+
     def unlinked_ids(self) -> list[int]:
         rows = self.connection.execute(
             "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM linked) ORDER BY id"

@@ -12,18 +12,28 @@ from retold.corpus.store import Store
 
 
 class VectorIndex:
-    def __init__(self, path: Path, ndim: int) -> None:
+    def __init__(self, path: Path, ndim: int, memory_mapped: bool = False) -> None:
         from usearch.index import Index
 
         self.path = path
         self.ndim = ndim
         self.index = Index(ndim=ndim, metric="cos", dtype="f32", connectivity=16)
-        if path.exists():
+        self.memory_mapped = memory_mapped and path.exists()
+        if self.memory_mapped:
+            self.index.view(str(path))  # searched from the file, not read into memory
+        elif path.exists():
             self.index.load(str(path))
 
     @classmethod
-    def beside(cls, store: Store, ndim: int) -> VectorIndex:
-        index = cls(store.path.with_name(store.path.name + ".usearch"), ndim)
+    def beside(cls, store: Store, ndim: int, read_only: bool = False) -> VectorIndex:
+        """The index file beside the store. Read-only use maps it from disk; if the file lags the
+        store (a killed run), it is loaded and caught up instead."""
+        path = store.path.with_name(store.path.name + ".usearch")
+        index = cls(path, ndim, memory_mapped=read_only)
+        if index.memory_mapped and store.vector_count() == len(index):
+            return index
+        if index.memory_mapped:
+            index = cls(path, ndim)
         index.sync(store)
         return index
 
