@@ -270,3 +270,22 @@ def test_search_maps_the_vector_index_instead_of_loading_it(corpus: Corpus) -> N
     reader = Corpus(corpus.store.path, read_only=True)
     assert reader.vectors.memory_mapped
     assert [h.relation for h in reader.search(SEED_A, top=2)] == ["duplicate", "rewrite"]
+
+
+def test_export_writes_pairs_clusters_and_graph(corpus: Corpus, tmp_path: Path) -> None:
+    import csv
+
+    import networkx as nx
+
+    from retold.corpus.export import export
+
+    written = export(corpus.store, tmp_path / "out")
+    pairs = list(csv.DictReader(written["pairs"].open(encoding="utf-8")))
+    assert {p["relation"] for p in pairs} >= {"rewrite", "translation"}
+    clusters = list(csv.DictReader(written["clusters"].open(encoding="utf-8")))
+    assert len(clusters) == corpus.store.counts()["articles"]
+    assert sum(row["is_original"] == "True" for row in clusters) == 2
+    graph = nx.read_graphml(written["graphml"])
+    assert graph.number_of_nodes() == len(clusters)
+    assert any(data["relation"] == "rewrite" for _, _, data in graph.edges(data=True))
+    assert json.loads(written["graph_json"].read_text())[0]["members"]

@@ -286,3 +286,28 @@ def story(
         )
     if html is not None:
         Console(stderr=True).print(f"HTML page written to {html}")
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path,
+        typer.Argument(help="Folder to write pairs.csv, clusters.csv, graph.graphml, graph.json"),
+    ],
+    db: Annotated[Path, DB_OPTION] = Path("retold.db"),
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print what was written as JSON")
+    ] = False,
+) -> None:
+    """Export judged pairs and clusters (CSV) and the derivation graph (GraphML, JSON)."""
+    import json
+
+    from retold.corpus.export import export as export_corpus
+
+    corpus = _open_corpus(db)
+    written = export_corpus(corpus.store, out)
+    if json_output:
+        sys.stdout.write(json.dumps({k: str(v) for k, v in written.items()}, indent=2) + "\n")
+    else:
+        for kind, path in written.items():
+            Console().print(f"{kind}: {path}")
