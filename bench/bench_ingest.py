@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python bench/bench_ingest.py --articles 100000
 
-Writes N synthetic 600-word articles (Zipf vocabulary, sentences of 12-30 words, a quarter
-originals and the rest edited copies, `language` given as a feed would) to a JSONL file, then
+Writes N synthetic 600-word articles (news template sentences with random fills; a quarter
+are edited copies; `language` given as a feed would) to a JSONL file, then
 ingests it into a fresh store in a child process per configuration (so that each peak RSS is its
 own): fingerprints only, and fingerprints plus multilingual article vectors. Linking (judging
 candidate pairs with the compare engine) is not included: it is measured in eval_corpus.py.
@@ -24,25 +24,29 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import near_duplicate_corpus  # noqa: E402
 
 
 def write_feed(path: Path, articles: int) -> None:
-    texts, _ = near_duplicate_corpus(articles, words=600, seed=3)
+    """~600-word English articles built from the labelled set's news templates with random
+    fills (real words, so tokenisers and language id see text like news); one in four is an
+    edited copy of an earlier one."""
+    from labelled_set import FAMILIES, fills, paraphrase, render
+
     rng = random.Random(3)
+    sentences = [t for family in FAMILIES.values() for t in family["en"] + family["independent"]]
+    written: list[str] = []
     with path.open("w", encoding="utf-8") as handle:
-        for number, text in enumerate(texts):
-            words = text.split()
-            sentences, position = [], 0
-            while position < len(words):
-                length = rng.randint(12, 30)
-                chunk = words[position : position + length]
-                sentences.append(" ".join(chunk).capitalize() + ".")
-                position += length
-            paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
-            handle.write(
-                json.dumps({"id": number, "text": "\n\n".join(paragraphs), "language": "en"}) + "\n"
-            )
+        for number in range(articles):
+            if written and rng.random() < 0.25:
+                base = rng.choice(written[-1000:]).split("\n\n")
+                text = "\n\n".join(paraphrase(base, rng))
+            else:
+                body: list[str] = []
+                while sum(len(s.split()) for s in body) < 600:
+                    body += render(rng.sample(sentences, 3), fills(rng))
+                text = "\n\n".join(body)
+                written.append(text)
+            handle.write(json.dumps({"id": number, "text": text, "language": "en"}) + "\n")
 
 
 def child(feed: Path, embed: bool) -> None:

@@ -289,3 +289,35 @@ def test_export_writes_pairs_clusters_and_graph(corpus: Corpus, tmp_path: Path) 
     assert graph.number_of_nodes() == len(clusters)
     assert any(data["relation"] == "rewrite" for _, _, data in graph.edges(data=True))
     assert json.loads(written["graph_json"].read_text())[0]["members"]
+
+
+def test_story_page_escapes_hostile_metadata(tmp_path: Path) -> None:
+    hostile = "<script>alert(1)</script>"
+    text = (DATA / "port_strike_original.txt").read_text()
+    feed = tmp_path / "hostile.jsonl"
+    feed.write_text(
+        json.dumps(
+            {
+                "text": text,
+                "title": hostile,
+                "url": "javascript:alert(2)",
+                "published": "2024-03-18",
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "text": text.replace("busiest harbour", "busiest port"),
+                "site": "<img src=x onerror=alert(3)>",
+            }
+        )
+        + "\n"
+    )
+    db = tmp_path / "hostile.db"
+    assert run_cli("ingest", feed, "--db", db, "--json").returncode == 0
+    story_id = json.loads(run_cli("stories", "--db", db, "--json").stdout)[0]["id"]
+    page = tmp_path / "story.html"
+    assert run_cli("story", str(story_id), "--db", db, "--html", page).returncode == 0
+    html = page.read_text()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and 'href="javascript' not in html

@@ -188,3 +188,29 @@ def infer_original(
     if len(roots) > 1:
         return None, [f"{len(roots)} candidate originals ({', '.join(map(str, roots))}): unknown"]
     return None, ["no direction evidence and no publication dates: unknown"]
+
+
+def parent_edges(story: Story) -> list[tuple[int, int, Edge]]:
+    """One edge per member but the root: the one that reaches it first from the original (or the
+    first member), preferring directed edges, then copies over same-story links, then similarity."""
+
+    def rank(edge: Edge) -> tuple[bool, bool, float]:
+        return (edge.derived is not None, edge.relation in COPY_RELATIONS, edge.similarity)
+
+    root = story.original if story.original is not None else story.members[0]
+    reached = {root}
+    chosen: list[tuple[int, int, Edge]] = []
+    remaining = sorted(story.edges, key=rank, reverse=True)
+    while remaining:
+        for edge in remaining:
+            target = edge.derived if edge.derived is not None else edge.other
+            ends = {edge.source, target}
+            if len(ends & reached) == 1 and (edge.derived is None or edge.source in reached):
+                parent = next(iter(ends & reached))
+                chosen.append((parent, next(iter(ends - reached)), edge))
+                reached |= ends
+                remaining.remove(edge)
+                break
+        else:
+            break
+    return chosen

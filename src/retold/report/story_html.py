@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retold.report.html import _environment
+from retold.stories import Story, parent_edges
 
 if TYPE_CHECKING:
     from retold.corpus.corpus import Corpus
-    from retold.stories import Story
 
 NODE_WIDTH, NODE_HEIGHT, COLUMN_GAP, ROW_GAP = 180, 44, 90, 24
 
@@ -88,10 +88,9 @@ def layout(story: Story) -> tuple[list[Node], list[dict[str, Any]], int, int]:
 def render_story_html(story: Story, corpus: Corpus) -> str:
     nodes, lines, width, height = layout(story)
     diffs = []
-    for edge in story.edges:
-        target = edge.derived if edge.derived is not None else edge.other
-        result = corpus.compare_ids(edge.source, target)
-        diffs.append({"edge": edge, "result": result})
+    for parent, child, edge in parent_edges(story):
+        result = corpus.compare_ids(parent, child)
+        diffs.append({"parent": parent, "child": child, "edge": edge, "result": result})
     timeline = sorted(
         (story.articles[m] for m in story.members),
         key=lambda a: (a.get("published") or "9999", a["id"]),
