@@ -81,6 +81,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--child", choices=["embed", "no-embed"])
     parser.add_argument("--feed", type=Path)
+    parser.add_argument("--configs", nargs="+", default=["no-embed", "embed"], choices=["no-embed", "embed"])
     args = parser.parse_args()
     if args.child:
         child(args.feed, args.child == "embed")
@@ -94,7 +95,7 @@ def main() -> None:
         "| configuration | articles/s | seconds | stored | exact duplicates | peak RSS MB | store MB |"
     )
     print("|---|---|---|---|---|---|---|")
-    for config in ("no-embed", "embed"):
+    for config in args.configs:
         output = subprocess.run(
             [sys.executable, __file__, "--child", config, "--feed", str(feed)],
             check=True,

@@ -80,3 +80,40 @@ def test_any_text_survives_a_utf8_round_trip(text: str) -> None:
         assert decode_text(data, "t") == text
     except InputError as exc:
         assert exc.reason in ("file is empty", "binary data, not text")
+
+
+def test_feeds_are_streamed_and_the_size_limit_is_per_record(tmp_path: Path) -> None:
+    from retold.ingest.records import Record, Reject, iter_records
+    from retold.settings import Settings
+
+    feed = tmp_path / "feed.jsonl"
+    small = [
+        json.dumps({"text": f"Short article number {n}. It has two sentences."}) for n in range(50)
+    ]
+    large = json.dumps({"text": "A much longer article. " * 100})
+    feed.write_text("\n".join([*small, large]) + "\n")
+    items = list(iter_records([feed], settings=Settings(max_input_bytes=1000)))
+    assert sum(isinstance(i, Record) for i in items) == 50  # the file is 4 KB, over the limit
+    rejects = [i for i in items if isinstance(i, Reject)]
+    assert (
+        len(rejects) == 1
+        and rejects[0].location == "line 51"
+        and "over the limit" in rejects[0].reason
+    )
+
+
+def test_a_cut_gzip_feed_keeps_what_was_read(tmp_path: Path) -> None:
+    import gzip
+
+    from retold.ingest.records import Record, Reject, iter_records
+
+    lines = "".join(
+        json.dumps({"text": f"Article {n} has a sentence. And another one."}) + "\n"
+        for n in range(2000)
+    )
+    whole = gzip.compress(lines.encode())
+    feed = tmp_path / "cut.jsonl.gz"
+    feed.write_bytes(whole[: len(whole) // 2])
+    items = list(iter_records([feed]))
+    assert sum(isinstance(i, Record) for i in items) > 100
+    assert isinstance(items[-1], Reject) and items[-1].source == str(feed)

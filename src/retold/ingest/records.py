@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from retold.article import RawDocument
 from retold.errors import InputError
@@ -81,25 +81,32 @@ def _format_of(path: Path) -> str | None:
 
 
 def _iter_file(path: Path, fields: FieldNames, settings: Settings) -> Iterator[Record | Reject]:
+    """Container formats are streamed record by record (a feed may be far larger than memory);
+    the size limit applies to each record, not to the file."""
     name = str(path)
     kind = _format_of(path) or ".txt"
     try:
         if kind in (".warc", ".arc"):
             yield from _iter_warc(path)
-            return
-        data = read_bytes(path, settings) if not path.name.endswith(".gz") else _gunzip(path)
+        elif kind in (".jsonl", ".ndjson"):
+            with _open_binary(path) as handle:
+                yield from _iter_jsonl(handle, name, fields, settings)
+        elif kind == ".csv":
+            with _open_binary(path) as handle:
+                yield from _iter_csv(handle, name, fields)
+        else:
+            data = read_bytes(path, settings) if not path.name.endswith(".gz") else _gunzip(path)
+            yield Record(name, parse_document(data, name, kind))
     except InputError as exc:
         yield Reject(name, name, "", exc.reason)
-        return
-    if kind in (".jsonl", ".ndjson"):
-        yield from _iter_jsonl(data, name, fields)
-    elif kind == ".csv":
-        yield from _iter_csv(data, name, fields)
-    else:
-        try:
-            yield Record(name, parse_document(data, name, kind))
-        except InputError as exc:
-            yield Reject(name, name, "", exc.reason)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield Reject(name, name, "", f"cannot be read to the end ({exc})")
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    if path.name.endswith(".gz"):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
 
 
 def _gunzip(path: Path) -> bytes:
@@ -119,12 +126,17 @@ def _remap(obj: object, fields: FieldNames) -> object:
     }
 
 
-def _iter_jsonl(data: bytes, name: str, fields: FieldNames) -> Iterator[Record | Reject]:
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+def _iter_jsonl(
+    lines: IO[bytes], name: str, fields: FieldNames, settings: Settings
+) -> Iterator[Record | Reject]:
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         key = f"{name}#L{number}"
         location = f"line {number}"
+        if len(raw) > settings.max_input_bytes:
+            yield Reject(key, name, location, f"record of {len(raw) / 1e6:.1f} MB, over the limit")
+            continue
         try:
             obj = json.loads(raw.decode("utf-8"))
             document = document_from_record(_remap(obj, fields), f"{name}:{number}")
@@ -141,19 +153,34 @@ def _iter_jsonl(data: bytes, name: str, fields: FieldNames) -> Iterator[Record |
         yield Record(key, document, None if external is None else str(external))
 
 
-def _iter_csv(data: bytes, name: str, fields: FieldNames) -> Iterator[Record | Reject]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield Reject(name, name, f"byte {exc.start}", "invalid UTF-8")
-        return
+def _iter_csv(handle: IO[bytes], name: str, fields: FieldNames) -> Iterator[Record | Reject]:
     csv.field_size_limit(64 * 1024 * 1024)
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or fields.text not in reader.fieldnames:
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    reader = csv.DictReader(text)
+    try:
+        header = reader.fieldnames
+    except UnicodeDecodeError:
+        yield Reject(name, name, "header", "invalid UTF-8")
+        return
+    if header is None or fields.text not in header:
         yield Reject(name, name, "header", f"no '{fields.text}' column")
         return
-    for number, row in enumerate(reader, start=2):
+    number = 1
+    while True:
+        number += 1
         key = f"{name}#R{number}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            yield Reject(
+                key, name, f"row {number}", "invalid UTF-8; the rest of the file was skipped"
+            )
+            return
+        except csv.Error as exc:
+            yield Reject(key, name, f"row {number}", f"malformed CSV ({exc})")
+            continue
         try:
             document = document_from_record(_remap(row, fields), f"{name}:{number}")
         except InputError as exc:
