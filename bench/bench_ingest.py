@@ -81,7 +81,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--child", choices=["embed", "no-embed"])
     parser.add_argument("--feed", type=Path)
-    parser.add_argument("--configs", nargs="+", default=["no-embed", "embed"], choices=["no-embed", "embed"])
+    parser.add_argument(
+        "--configs", nargs="+", default=["no-embed", "embed"], choices=["no-embed", "embed"]
+    )
     args = parser.parse_args()
     if args.child:
         child(args.feed, args.child == "embed")
