@@ -321,3 +321,28 @@ def test_story_page_escapes_hostile_metadata(tmp_path: Path) -> None:
     html = page.read_text()
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and 'href="javascript' not in html
+
+
+def test_lines_recurring_across_a_site_are_learnt_as_chrome(tmp_path: Path) -> None:
+    footer = "Follow Harbour Daily on every social network for the latest news from the port."
+    stories = [
+        (DATA / name).read_text().strip()
+        for name in (
+            "port_strike_original.txt",
+            "museum_other_story.txt",
+            "port_strike_same_story.txt",
+        )
+    ] + [SEED_A.read_text().strip(), (DATA / "port_strike_ru.txt").read_text().strip()]
+    feed = tmp_path / "site.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"text": f"{text}\n\n{footer}", "site": "Harbour Daily"}) + "\n"
+            for text in stories
+        )
+    )
+    corpus = Corpus(tmp_path / "site.db")
+    report = corpus.ingest([feed], link=False)
+    assert report.chrome_lines_learnt == 2  # pages 4 and 5: the line was seen on 3 pages before
+    articles = [corpus.get(i).article for i in corpus.store.article_ids()]  # type: ignore[union-attr]
+    assert [footer in a.chrome for a in articles] == [False, False, False, True, True]
+    assert not any(footer in s for s in articles[4].sentence_texts)
