@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from retold.article import Article
+from retold.corpus.corpus import Corpus
 from retold.errors import InputError, RetoldError
 from retold.pipeline import ArticleInput, Pipeline
 from retold.result import CompareResult
@@ -31,6 +32,7 @@ def load(item: ArticleInput) -> Article:
 __all__ = [
     "Article",
     "CompareResult",
+    "Corpus",
     "InputError",
     "Pipeline",
     "RetoldError",
