@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 
 from retold import CompareResult, Pipeline
 from retold.report.html import render_compare_html
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 HOSTILE = (
@@ -37,16 +25,6 @@ def test_article_text_is_escaped(pipeline: Pipeline) -> None:
     page = render_compare_html(pipeline.compare(HOSTILE, benign))
     assert "<script>" not in page and "<img" not in page and "<a href" not in page
     assert "&lt;script&gt;" in page and "onerror=alert(1)&gt;" in page
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_report(browser, result: CompareResult, tmp_path: Path, name: str):  # type: ignore[no-untyped-def]

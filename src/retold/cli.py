@@ -311,3 +311,59 @@ def export(
     else:
         for kind, path in written.items():
             Console().print(f"{kind}: {path}")
+
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+@app.command()
+def serve(
+    db: Annotated[Path, DB_OPTION] = Path("retold.db"),
+    host: Annotated[
+        str, typer.Option(help="Address to bind; anything but loopback needs a token")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port)")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="RETOLD_TOKEN", help="Require this token (Bearer header or sign-in)"),
+    ] = None,
+    max_upload_mb: Annotated[float, typer.Option(help="Largest request body accepted")] = 5.0,
+    create: Annotated[
+        bool, typer.Option("--create", help="Create an empty corpus if --db does not exist")
+    ] = False,
+) -> None:
+    """Start the web UI and HTTP API on a corpus, and print its address."""
+    import socket
+
+    import uvicorn
+
+    from retold.web.app import ServerConfig, asgi_app
+    from retold.web.service import Service
+
+    if host not in LOOPBACK_HOSTS and not token:
+        _fail(
+            f"--host {host}: binding beyond loopback exposes the corpus;"
+            " set --token or RETOLD_TOKEN"
+        )
+    if max_upload_mb <= 0:
+        _fail("--max-upload-mb: must be positive")
+    corpus = _open_corpus(db, must_exist=not create, read_only=False)
+    service = Service(corpus)
+    config = ServerConfig(db=db, token=token, max_upload_bytes=int(max_upload_mb * 1e6))
+    try:
+        listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError as exc:
+        _fail(f"--host {host} --port {port}: cannot listen ({exc.strerror or exc})")
+    err = Console(stderr=True)
+    err.print("loading models…")
+    service.warm()
+    web_app = asgi_app(config, service)
+    bound = listener.getsockname()
+    shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+    sys.stdout.write(f"retold: serving {db} at http://{shown}:{bound[1]}/ (Ctrl+C to stop)\n")
+    sys.stdout.flush()
+    server = uvicorn.Server(uvicorn.Config(web_app, log_level="warning", access_log=False))
+    server.run(sockets=[listener])
+    corpus.close()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from retold.article import RawDocument
 from retold.corpus.ingest import Ingester, IngestReport, article_vectors, fingerprint
 from retold.corpus.store import Store, StoredArticle
 from retold.corpus.vectors import VectorIndex
 from retold.fingerprint import estimated_jaccard
-from retold.ingest.records import FieldNames, iter_records
+from retold.ingest.records import FieldNames, Record, Reject, iter_records
 from retold.pipeline import ArticleInput, Pipeline, PreparedArticle
 from retold.result import CompareResult
 from retold.settings import DEFAULT_SETTINGS, Settings
@@ -28,6 +30,13 @@ class Candidate:
     shared_buckets: int = 0
     estimated_jaccard: float = 0.0
     vector_similarity: float | None = None
+
+
+@dataclass
+class Added:
+    status: str  # stored, duplicate (article_id is the stored copy) or rejected
+    article_id: int | None
+    reason: str | None = None
 
 
 @dataclass
@@ -83,12 +92,33 @@ class Corpus:
     ) -> IngestReport:
         if self.read_only:
             raise RuntimeError("this corpus was opened read-only")
+        return self.ingest_records(iter_records(inputs, fields, self.settings), advance, link)
+
+    def ingest_records(
+        self,
+        records: Iterable[Record | Reject],
+        advance: Callable[[int], None] = lambda n: None,
+        link: bool = True,
+    ) -> IngestReport:
+        if self.read_only:
+            raise RuntimeError("this corpus was opened read-only")
         ingester = Ingester(self.store, self.pipeline, on_vectors=self.vectors.add)
-        report = ingester.run(iter_records(inputs, fields, self.settings), advance)
+        report = ingester.run(records, advance)
         self.vectors.save()
         if link:
             self.link()
         return report
+
+    def add(self, document: RawDocument) -> Added:
+        """Ingest one article (as the HTTP API does) and link it to its copies. The same text at
+        the same URL is one record: adding it again changes nothing."""
+        identity = f"{document.url or ''}\n{document.title or ''}\n{document.text}"
+        key = "added:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()
+        self.ingest_records([Record(key, document)])
+        status = self.store.record_status(key)
+        assert status is not None
+        state, article_id, reason = status
+        return Added(state, article_id, reason)
 
     # -- candidates and judging -------------------------------------------------------------
     def candidates(

@@ -72,7 +72,10 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        # The web server uses one Corpus from its worker threads, serialised by its own lock.
+        self.connection = sqlite3.connect(
+            self.path, isolation_level=None, timeout=30, check_same_thread=False
+        )
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute("PRAGMA foreign_keys=ON")
@@ -294,6 +297,29 @@ class Store:
             {"record": k, "source": s, "url": u, "published": p, "site": site, "duplicate_of": d}
             for k, s, u, p, site, d in rows
         ]
+
+    def record_status(self, record_key: str) -> tuple[str, int | None, str | None] | None:
+        """What became of a record: ("stored", id, None), ("duplicate", id of the stored copy,
+        None) or ("rejected", None, reason); None if the store has never seen it."""
+        row = self.connection.execute(
+            "SELECT id FROM articles WHERE record_key = ?", (record_key,)
+        ).fetchone()
+        if row is not None:
+            return "stored", int(row[0]), None
+        row = self.connection.execute(
+            "SELECT duplicate_of FROM duplicates WHERE record_key = ?", (record_key,)
+        ).fetchone()
+        if row is not None:
+            return "duplicate", int(row[0]), None
+        row = self.connection.execute(
+            "SELECT reason FROM rejects WHERE record_key = ?", (record_key,)
+        ).fetchone()
+        if row is not None:
+            return "rejected", None, str(row[0])
+        return None
+
+    def duplicates_of(self, article_id: int) -> list[dict[str, Any]]:
+        return [d for d in self.duplicates() if d["duplicate_of"] == article_id]
 
     def article_ids(self) -> list[int]:
         return [int(i) for (i,) in self.connection.execute("SELECT id FROM articles ORDER BY id")]

@@ -85,7 +85,8 @@ def layout(story: Story) -> tuple[list[Node], list[dict[str, Any]], int, int]:
     return list(nodes.values()), lines, int(width), int(height)
 
 
-def render_story_html(story: Story, corpus: Corpus) -> str:
+def story_context(story: Story, corpus: Corpus) -> dict[str, Any]:
+    """What the story templates need: the laid-out graph, the timeline, each version's diff."""
     nodes, lines, width, height = layout(story)
     diffs = []
     for parent, child, edge in parent_edges(story):
@@ -95,19 +96,12 @@ def render_story_html(story: Story, corpus: Corpus) -> str:
         (story.articles[m] for m in story.members),
         key=lambda a: (a.get("published") or "9999", a["id"]),
     )
-    return (
-        _environment()
-        .get_template("story.html")
-        .render(
-            story=story,
-            data=story.to_dict(),
-            nodes=nodes,
-            lines=lines,
-            width=width,
-            height=height,
-            node_width=NODE_WIDTH,
-            node_height=NODE_HEIGHT,
-            diffs=diffs,
-            timeline=timeline,
-        )  # fmt: skip
-    )
+    return {
+        "story": story, "data": story.to_dict(), "nodes": nodes, "lines": lines,
+        "width": width, "height": height, "node_width": NODE_WIDTH, "node_height": NODE_HEIGHT,
+        "diffs": diffs, "timeline": timeline,
+    }  # fmt: skip
+
+
+def render_story_html(story: Story, corpus: Corpus) -> str:
+    return _environment().get_template("story.html").render(**story_context(story, corpus))
