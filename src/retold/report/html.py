@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -27,7 +28,48 @@ def _environment() -> Environment:
 
 
 def render_compare_html(result: CompareResult) -> str:
-    return _environment().get_template("compare.html").render(r=result, rows=build_rows(result))
+    return _environment().get_template("compare.html").render(**compare_context(result))
+
+
+def compare_context(result: CompareResult) -> dict[str, Any]:
+    return {"r": result, "rows": build_rows(result), "verdict": verdict(result)}
+
+
+RELATION_SENTENCES = {
+    "duplicate": "B is the same text as A once page chrome is removed.",
+    "near-duplicate": "B is a copy of A with small edits.",
+    "rewrite": "B rewrites A: the same sentences, reworded, reordered or merged.",
+    "translation": "B is a translation of A.",
+    "same-story": "B reports the same event as A, but independently: few sentences correspond.",
+    "related": "B is on a related subject but does not derive from A.",
+    "unrelated": "A and B are about different things.",
+}
+DIRECTION_SENTENCES = {
+    "a->b": "A came first and B derives from it.",
+    "b->a": "B came first and A derives from it.",
+    "unknown": "Which came first is unknown.",
+}
+
+
+def verdict(result: CompareResult) -> str:
+    """The finding in plain words, for a reader who has never seen the tool."""
+    kept = len({i for link in result.alignment for i in link.a})
+    reworded = sum(1 for link in result.alignment if link.kind != "verbatim")
+    parts = [RELATION_SENTENCES[result.relation]]
+    if result.relation not in ("unrelated", "related"):
+        parts.append(
+            f"Of A's {len(result.a.sentences)} sentences, B keeps {kept}"
+            f" ({reworded} of its {len(result.alignment)} matches reworded or translated),"
+            f" drops {len(result.dropped)} and adds {len(result.added)} that A does not contain."
+        )
+        changes = len(result.facts.removed) + len(result.facts.added) + len(result.facts.changed)
+        if changes:
+            parts.append(
+                f"{len(result.facts.removed)} facts removed, {len(result.facts.added)} added,"
+                f" {len(result.facts.changed)} changed."
+            )
+        parts.append(DIRECTION_SENTENCES[result.direction])
+    return " ".join(parts)
 
 
 def build_rows(result: CompareResult) -> list[Row]:

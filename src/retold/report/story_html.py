@@ -53,7 +53,8 @@ def layout(story: Story) -> tuple[list[Node], list[dict[str, Any]], int, int]:
     for column, ids in sorted(columns.items()):
         for row, article_id in enumerate(ids):
             summary = story.articles[article_id]
-            label = (summary.get("site") or Path(summary["source"]).name)[:26]
+            name = summary.get("site") or Path(summary["source"]).name
+            label = name if len(name) <= 18 else name[:17] + "…"
             nodes[article_id] = Node(
                 article_id,
                 20 + column * (NODE_WIDTH + COLUMN_GAP),

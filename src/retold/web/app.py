@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from retold import __version__
 from retold.article import RawDocument
 from retold.errors import InputError
-from retold.report.html import build_rows
+from retold.report.html import compare_context
 from retold.report.story_html import story_context
 from retold.result import CompareResult
 from retold.web.schemas import (
@@ -346,7 +346,7 @@ def create_app(config: ServerConfig, service: Service) -> FastAPI:
                 q or ""
             )  # fmt: skip
             result = service.compare(left, right)
-            return page(request, "compare.html", r=result, rows=build_rows(result), ids=(a, b))
+            return page(request, "compare.html", ids=(a, b), **compare_context(result))
         return page(request, "compare_form.html")
 
     @app.post("/compare", response_class=HTMLResponse, include_in_schema=False)
@@ -365,7 +365,7 @@ def create_app(config: ServerConfig, service: Service) -> FastAPI:
         except (InputError, UnsupportedUpload) as exc:
             status = 415 if isinstance(exc, UnsupportedUpload) else 422
             return page(request, "compare_form.html", status, error=str(exc), form=form)
-        return page(request, "compare.html", r=result, rows=build_rows(result))
+        return page(request, "compare.html", **compare_context(result))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request) -> Response:
