@@ -36,3 +36,4 @@ bench: setup
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/bench_compare.py
 	$(BIN)/python bench/bench_lsh.py
+	$(BIN)/python bench/bench_web.py
