@@ -40,6 +40,14 @@ def test_every_command_and_option_is_documented() -> None:
             assert option in README, f"{command} {option} is not in the README"
 
 
+def test_spark_commands_and_options_are_documented() -> None:
+    for command in ("dedup", "stories"):
+        assert f"retold spark {command} " in README
+        help_text = run_cli("spark", command, "--help").stdout
+        for option in set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}:
+            assert option in README, f"spark {command} {option} is not in the README"
+
+
 def test_committed_schema_matches_the_result_model() -> None:
     committed = json.loads((ROOT / "docs" / "compare-schema.json").read_text())
     assert committed == CompareResult.model_json_schema()

@@ -367,3 +367,91 @@ def serve(
     server = uvicorn.Server(uvicorn.Config(web_app, log_level="warning", access_log=False))
     server.run(sockets=[listener])
     corpus.close()
+
+
+spark_app = typer.Typer(
+    help="Run the corpus pipeline on Apache Spark (local[N], a standalone cluster or YARN).",
+    no_args_is_help=True,
+)
+app.add_typer(spark_app, name="spark")
+
+
+def _spark_job(
+    stories: bool, inputs: list[str], output: str, master: str | None, partitions: int,
+    max_bucket: int, json_output: bool,
+) -> None:  # fmt: skip
+    import dataclasses
+    import json
+
+    from retold.spark.job import JobOptions, run
+
+    if partitions < 1 or max_bucket < 2:
+        _fail("--partitions must be ≥ 1 and --max-bucket ≥ 2")
+    options = JobOptions(
+        inputs=inputs, output=output, master=master, partitions=partitions,
+        max_bucket=max_bucket, stories=stories,
+    )  # fmt: skip
+    err = Console(stderr=True)
+    with err.status(
+        f"spark {'stories' if stories else 'dedup'}: running (progress in Spark's log)"
+    ):
+        try:
+            report = run(options)
+        except ValueError as exc:
+            _fail(str(exc))
+            return
+        except Exception as exc:  # Spark's own errors (missing input path, …) are one line too
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            _fail(f"{', '.join(inputs)}: {first}")
+            return
+    if json_output:
+        sys.stdout.write(json.dumps(dataclasses.asdict(report), indent=2) + "\n")
+        return
+    console = Console()
+    console.print(
+        f"{report.records} records: {report.articles} articles, {report.duplicates} exact "
+        f"duplicates, {report.rejects} rejected; {report.candidate_pairs} candidate pairs, "
+        f"{report.judged_pairs} judged related; {report.copy_groups} copy groups"
+        + (f", {report.stories} story families" if stories else "")
+    )
+    for bucket in report.skipped_buckets:
+        console.print(
+            f"[yellow]skipped[/yellow] {bucket['kind']} bucket of {bucket['size']} articles"
+        )
+    for name, seconds in report.seconds_by_stage.items():
+        console.print(f"  {name}: {seconds:.1f} s")
+    console.print(f"Parquet tables written to {output}")
+
+
+INPUT_OPTION = typer.Option("--input", help="JSONL(.gz), Parquet or WARC paths or globs; repeat")
+OUTPUT_OPTION = typer.Option("--output", help="Folder (or s3a:// URL) for the Parquet tables")
+MASTER_OPTION = typer.Option("--spark-master", help="local[2], spark://host:7077, yarn, …")
+PARTITIONS_OPTION = typer.Option("--partitions", help="Partitions for the stages and shuffles")
+BUCKET_OPTION = typer.Option("--max-bucket", help="Skip (and report) band buckets over this size")
+JSON_OPTION = typer.Option("--json", help="Print the job report as JSON")
+
+
+@spark_app.command("dedup")
+def spark_dedup(
+    inputs: Annotated[list[str], INPUT_OPTION],
+    output: Annotated[str, OUTPUT_OPTION],
+    master: Annotated[str | None, MASTER_OPTION] = None,
+    partitions: Annotated[int, PARTITIONS_OPTION] = 8,
+    max_bucket: Annotated[int, BUCKET_OPTION] = 200,
+    json_output: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Articles, exact duplicates, judged pairs and copy groups, as Parquet."""
+    _spark_job(False, inputs, output, master, partitions, max_bucket, json_output)
+
+
+@spark_app.command("stories")
+def spark_stories(
+    inputs: Annotated[list[str], INPUT_OPTION],
+    output: Annotated[str, OUTPUT_OPTION],
+    master: Annotated[str | None, MASTER_OPTION] = None,
+    partitions: Annotated[int, PARTITIONS_OPTION] = 8,
+    max_bucket: Annotated[int, BUCKET_OPTION] = 200,
+    json_output: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Everything `spark dedup` writes, plus story families and their originals."""
+    _spark_job(True, inputs, output, master, partitions, max_bucket, json_output)

@@ -107,7 +107,7 @@ def build_stories(store: Store, include_singletons: bool = False) -> list[Story]
         for duplicate in duplicates:
             if duplicate["duplicate_of"] in member_set:
                 articles[duplicate["duplicate_of"]].setdefault("exact_copies", []).append(duplicate)
-        edges = [_edge(p) for p in story_pairs]
+        edges = [edge_from_pair(p) for p in story_pairs]
         original, evidence = infer_original(members, edges, articles)
         stories.append(
             Story(
@@ -140,7 +140,7 @@ def _summary(store: Store, article_id: int) -> dict[str, Any]:
     }
 
 
-def _edge(pair: dict[str, Any]) -> Edge:
+def edge_from_pair(pair: dict[str, Any]) -> Edge:
     direction = pair["direction"]
     weight = _evidence_sum(pair["evidence"])
     if direction == "a->b":

@@ -1,0 +1,1 @@
+"""retold on Apache Spark: the corpus pipeline for corpora beyond one machine."""
