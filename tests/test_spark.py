@@ -92,7 +92,9 @@ def distributed(feed: Path, spark, tmp_path_factory: pytest.TempPathFactory) -> 
     }  # fmt: skip
 
 
-def test_spark_finds_the_same_copy_groups_as_the_local_pipeline(local: dict, distributed: dict) -> None:
+def test_spark_finds_the_same_copy_groups_as_the_local_pipeline(
+    local: dict, distributed: dict
+) -> None:
     assert distributed["copy_groups"] == local["copy_groups"]
     assert len(local["copy_groups"]) >= 8
 
