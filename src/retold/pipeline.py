@@ -7,15 +7,24 @@ from pathlib import Path
 
 import numpy as np
 
-from retold.align import Alignment, AlignmentThresholds, align
+from retold.align import AlignedGroup, Alignment, AlignmentThresholds, align, passages
 from retold.article import Article, RawDocument
 from retold.clean import clean
+from retold.dates import parse_date
 from retold.embed import Embedder, ModelName, choose_model, unit
 from retold.errors import InputError
 from retold.facts import Fact, FactChange, FactDiff, diff_facts, extract_facts
-from retold.fingerprint import jaccard, shingles, text_hash
+from retold.fingerprint import containment, jaccard, shingles, text_hash
 from retold.ingest import read_document
-from retold.relate import PairMeasures, infer_direction, label_relation, text_similarity
+from retold.relate import (
+    PairMeasures,
+    RelationModel,
+    decide_relation,
+    infer_direction,
+    relation_evidence,
+    reuse_view,
+    text_similarity,
+)
 from retold.result import (
     AlignmentLink,
     ArticleView,
@@ -25,11 +34,13 @@ from retold.result import (
 )
 from retold.segment import segment
 from retold.settings import DEFAULT_SETTINGS, Settings
+from retold.specifics import Specifics, article_specifics, overlap
 
 ArticleInput = str | Path | RawDocument | Article
 MODEL_NAMES = {
     "english": "all-MiniLM-L6-v2",
     "multilingual": "universal-sentence-encoder-multilingual-3",
+    "e5": "multilingual-e5-small (4-bit)",
 }
 
 
@@ -37,6 +48,16 @@ MODEL_NAMES = {
 class PreparedArticle:
     article: Article
     facts: list[Fact]
+    specifics: Specifics
+    order_key: str  # the pair is always judged with the lower key first, so swapping is harmless
+
+
+@dataclass
+class Judgement:
+    """A pair as the engine saw it, in the order the caller gave."""
+
+    result: CompareResult
+    measures: PairMeasures
 
 
 class Pipeline:
@@ -47,6 +68,7 @@ class Pipeline:
     ) -> None:
         self.settings = settings
         self.embedder = embedder or Embedder(precision=settings.embedding_precision)
+        self.relation_model = RelationModel.packaged()
 
     def load(self, item: ArticleInput) -> Article:
         """An input (path, raw text, RawDocument or Article) as a cleaned, segmented Article."""
@@ -77,14 +99,55 @@ class Pipeline:
         facts = extract_facts(
             article.sentence_texts, article.language, self.settings.fact_extractor
         )
-        return PreparedArticle(article, facts)
+        specifics = article_specifics(article.sentence_texts, article.language, article.title)
+        order_key = f"{text_hash(article.body)}:{article.title or ''}:{article.url or ''}"
+        return PreparedArticle(article, facts, specifics, order_key)
 
     def compare(self, a: ArticleInput, b: ArticleInput) -> CompareResult:
         return self.compare_prepared(self.prepare(a), self.prepare(b))
 
     def compare_prepared(self, pa: PreparedArticle, pb: PreparedArticle) -> CompareResult:
+        return self.judge(pa, pb).result
+
+    def judge(self, pa: PreparedArticle, pb: PreparedArticle) -> Judgement:
+        """Compare two prepared articles. The pair is measured in a canonical order and the
+        alignment and fact diff turned back to the caller's, so that swapping the inputs swaps
+        the sides of the result and flips the direction, and changes nothing else."""
+        swapped = pb.order_key < pa.order_key
+        first, second = (pb, pa) if swapped else (pa, pb)
+        model = choose_model(first.article.language, second.article.language)
+        alignment, fact_diff, measures = self._measure(first, second, model)
+        if swapped:
+            alignment, fact_diff = alignment.transposed(), fact_diff.transposed()
         a, b = pa.article, pb.article
-        model = choose_model(a.language, b.language)
+        relation, probability = decide_relation(measures, self.settings, self.relation_model)
+        direction, evidence = infer_direction(a, b, fact_diff, self.settings)
+        evidence = [*relation_evidence(measures, relation, probability), *evidence]
+        reuse = reuse_view(alignment, len(a.sentences), len(b.sentences))
+        result = CompareResult(
+            a=_view(a),
+            b=_view(b),
+            similarity=1.0 if measures.identical else measures.similarity,
+            document_similarity=measures.document_similarity,
+            relation=relation,
+            probability=probability,
+            direction=direction,
+            evidence=evidence,
+            alignment=[
+                AlignmentLink(a=g.a, b=g.b, kind=g.kind, score=g.score) for g in alignment.groups
+            ],
+            added=alignment.added,
+            dropped=alignment.dropped,
+            facts=_facts_view(fact_diff),
+            reuse=reuse,
+            model=MODEL_NAMES[model],
+        )
+        return Judgement(result, measures)
+
+    def _measure(
+        self, pa: PreparedArticle, pb: PreparedArticle, model: ModelName
+    ) -> tuple[Alignment, FactDiff, PairMeasures]:
+        a, b = pa.article, pb.article
         cross_lingual = a.language != b.language
         vectors_a = self.embedder.encode(a.sentence_texts, model)
         vectors_b = self.embedder.encode(b.sentence_texts, model)
@@ -97,29 +160,18 @@ class Pipeline:
             cross_lingual,
         )
         fact_diff = diff_facts(pa.facts, pb.facts, alignment, cross_lingual)
-        measures = self._measures(a, b, alignment, vectors_a, vectors_b, cross_lingual, fact_diff)
-        relation = label_relation(measures, self.settings)
-        direction, evidence = infer_direction(a, b, fact_diff, self.settings)
-        return CompareResult(
-            a=_view(a),
-            b=_view(b),
-            similarity=1.0 if measures.identical else measures.similarity,
-            document_similarity=measures.document_similarity,
-            relation=relation,
-            direction=direction,
-            evidence=evidence,
-            alignment=[
-                AlignmentLink(a=g.a, b=g.b, kind=g.kind, score=g.score) for g in alignment.groups
-            ],
-            added=alignment.added,
-            dropped=alignment.dropped,
-            facts=_facts_view(fact_diff),
-            model=MODEL_NAMES[model],
+        measures = self._measures(
+            pa, pb, alignment, vectors_a, vectors_b, cross_lingual, fact_diff, model
         )
+        return alignment, fact_diff, measures
 
     def _thresholds(self, model: ModelName) -> AlignmentThresholds:
         s = self.settings
-        link = s.english_align_threshold if model == "english" else s.multilingual_align_threshold
+        link = {
+            "english": s.english_align_threshold,
+            "multilingual": s.multilingual_align_threshold,
+            "e5": s.e5_align_threshold,
+        }[model]
         return AlignmentThresholds(
             link=link,
             merge_member=link - s.merge_member_margin,
@@ -129,20 +181,31 @@ class Pipeline:
 
     def _measures(
         self,
-        a: Article,
-        b: Article,
+        pa: PreparedArticle,
+        pb: PreparedArticle,
         alignment: Alignment,
         vectors_a: np.ndarray,
         vectors_b: np.ndarray,
         cross_lingual: bool,
         fact_diff: FactDiff,
+        model: ModelName,
     ) -> PairMeasures:
+        a, b = pa.article, pb.article
         n, m = len(a.sentences), len(b.sentences)
         linked_a = sum(len(g.a) for g in alignment.groups)
         linked_b = sum(len(g.b) for g in alignment.groups)
         document_similarity = 0.0
         if n and m:
             document_similarity = float(unit(vectors_a.mean(axis=0)) @ unit(vectors_b.mean(axis=0)))
+        shingles_a, shingles_b = shingles(a.body), shingles(b.body)
+        close = self.settings.close_link_score[model]
+        close_a = sum(len(g.a) for g in alignment.groups if _close(g, close))
+        close_b = sum(len(g.b) for g in alignment.groups if _close(g, close))
+        runs = passages(alignment)
+        in_passages_a = sum(r.length_a for r in runs)
+        in_passages_b = sum(r.length_b for r in runs)
+        specific = overlap(pa.specifics, pb.specifics)
+        date_a, date_b = parse_date(a.published), parse_date(b.published)
         return PairMeasures(
             identical=bool(a.body) and text_hash(a.body) == text_hash(b.body),
             cross_lingual=cross_lingual,
@@ -150,7 +213,7 @@ class Pipeline:
             document_similarity=round(max(0.0, min(1.0, document_similarity)), 4),
             coverage_a=linked_a / n if n else 0.0,
             coverage_b=linked_b / m if m else 0.0,
-            shingle_jaccard=jaccard(shingles(a.body), shingles(b.body)),
+            shingle_jaccard=jaccard(shingles_a, shingles_b),
             all_verbatim=bool(alignment.groups)
             and all(g.kind == "verbatim" for g in alignment.groups),
             fact_conflicts=fact_diff.conflicts,
@@ -158,7 +221,29 @@ class Pipeline:
             facts_shared=fact_diff.shared,
             facts_only_a=fact_diff.only_in_a,
             facts_only_b=fact_diff.only_in_b,
+            model=model,
+            sentences_a=n,
+            sentences_b=m,
+            shingle_containment=max(
+                containment(shingles_a, shingles_b), containment(shingles_b, shingles_a)
+            )
+            if not cross_lingual
+            else 0.0,
+            close_a=close_a / n if n else 0.0,
+            close_b=close_b / m if m else 0.0,
+            passages=len(runs),
+            longest_passage=max((min(r.length_a, r.length_b) for r in runs), default=0),
+            reused_a=in_passages_a / n if n else 0.0,
+            reused_b=in_passages_b / m if m else 0.0,
+            specifics_shared=specific.shared,
+            specifics_containment=specific.containment,
+            specifics_jaccard=specific.jaccard,
+            date_gap_days=abs((date_a - date_b).days) if date_a and date_b else None,
         )
+
+
+def _close(group: AlignedGroup, close_score: float) -> bool:
+    return group.kind == "verbatim" or group.score >= close_score
 
 
 def _looks_like_path(text: str) -> bool:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
-from retold.align import Alignment
+from retold.align import Alignment, passages
 from retold.article import Article
 from retold.dates import parse_date
 from retold.facts import FactChange, FactDiff
-from retold.result import Direction, Relation
+from retold.result import Direction, PassageView, Relation, ReuseView
 from retold.settings import Settings
 
 
@@ -28,6 +33,20 @@ class PairMeasures:
     facts_shared: int = 0  # ... of a that b names anywhere
     facts_only_a: int = 0  # ... of a that b lacks or changed
     facts_only_b: int = 0
+    model: str = "english"
+    sentences_a: int = 0
+    sentences_b: int = 0
+    shingle_containment: float = 0.0  # share of the shorter text's shingles in the longer
+    close_a: float = 0.0  # share of a's sentences in verbatim or close links
+    close_b: float = 0.0
+    passages: int = 0  # runs of 2+ sentences reused in order
+    longest_passage: int = 0
+    reused_a: float = 0.0  # share of a's sentences inside reused passages
+    reused_b: float = 0.0
+    specifics_shared: float = 0.0  # rarity-weighted names, places, figures both name
+    specifics_containment: float = 0.0
+    specifics_jaccard: float = 0.0
+    date_gap_days: int | None = None  # publication dates apart, when both are known
 
 
 def text_similarity(alignment: Alignment, sentences_a: int, sentences_b: int) -> float:
@@ -36,6 +55,162 @@ def text_similarity(alignment: Alignment, sentences_a: int, sentences_b: int) ->
         return 0.0
     weighted = sum(g.score * (len(g.a) + len(g.b)) for g in alignment.groups)
     return round(min(1.0, weighted / total), 4)
+
+
+COPY_CLASS, STORY_CLASS, OTHER_CLASS = "copy", "same-story", "different"
+
+
+def pair_features(m: PairMeasures) -> dict[str, float]:
+    """The measures as the relation model reads them: symmetric in the two sides, counts on a
+    log scale, and the e5 model's compressed similarities given their own terms."""
+    e5 = 1.0 if m.model == "e5" else 0.0
+    shorter = min(m.sentences_a, m.sentences_b)
+    longer = max(m.sentences_a, m.sentences_b)
+    gap = m.date_gap_days
+    return {
+        "similarity": m.similarity,
+        "document_similarity": m.document_similarity,
+        "e5_document_similarity": e5 * m.document_similarity,
+        "e5_similarity": e5 * m.similarity,
+        "coverage_min": min(m.coverage_a, m.coverage_b),
+        "coverage_max": max(m.coverage_a, m.coverage_b),
+        "close_min": min(m.close_a, m.close_b),
+        "close_max": max(m.close_a, m.close_b),
+        "reused_min": min(m.reused_a, m.reused_b),
+        "reused_max": max(m.reused_a, m.reused_b),
+        "passages": math.log1p(m.passages),
+        "longest_passage": math.log1p(m.longest_passage),
+        "shingle_jaccard": m.shingle_jaccard,
+        "shingle_containment": m.shingle_containment,
+        "specifics_containment": m.specifics_containment,
+        "specifics_jaccard": m.specifics_jaccard,
+        "specifics_shared": math.log1p(m.specifics_shared),
+        "fact_conflicts": math.log1p(m.fact_conflicts),
+        "facts_agreed": math.log1p(m.facts_agreed),
+        "cross_lingual": 1.0 if m.cross_lingual else 0.0,
+        "e5": e5,
+        "shorter_sentences": math.log1p(shorter),
+        "length_ratio": shorter / longer if longer else 0.0,
+        "dates_known": 0.0 if gap is None else 1.0,
+        "date_gap": 0.0 if gap is None else math.log1p(min(gap, 60)),
+    }
+
+
+@dataclass(frozen=True)
+class RelationModel:
+    """Multinomial logistic regression over `pair_features`, fitted by bench/train_relations.py
+    on the real-news dev split and the synthetic set, shipped as JSON (no pickle)."""
+
+    features: list[str]
+    classes: list[str]
+    mean: list[float]
+    scale: list[float]
+    coef: list[list[float]]
+    intercept: list[float]
+    copy_threshold: float
+    story_threshold: float
+    info: dict[str, Any]
+
+    @staticmethod
+    def packaged() -> RelationModel | None:
+        return _packaged_model()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RelationModel:
+        return cls(
+            features=list(data["features"]),
+            classes=list(data["classes"]),
+            mean=[float(x) for x in data["mean"]],
+            scale=[float(x) for x in data["scale"]],
+            coef=[[float(x) for x in row] for row in data["coef"]],
+            intercept=[float(x) for x in data["intercept"]],
+            copy_threshold=float(data["copy_threshold"]),
+            story_threshold=float(data["story_threshold"]),
+            info=dict(data.get("info", {})),
+        )
+
+    def probabilities(self, m: PairMeasures) -> dict[str, float]:
+        values = pair_features(m)
+        x = [
+            (values[name] - mu) / sd
+            for name, mu, sd in zip(self.features, self.mean, self.scale, strict=True)
+        ]
+        logits = [
+            b + sum(w * v for w, v in zip(row, x, strict=True))
+            for row, b in zip(self.coef, self.intercept, strict=True)
+        ]
+        top = max(logits)
+        exps = [math.exp(z - top) for z in logits]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+
+@lru_cache(maxsize=1)
+def _packaged_model() -> RelationModel | None:
+    path = resources.files("retold") / "data" / "relation_model.json"
+    if not path.is_file():
+        return None
+    return RelationModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def decide_relation(
+    m: PairMeasures, settings: Settings, model: RelationModel | None
+) -> tuple[Relation, float]:
+    """The relation and its probability: the fitted model where it is packaged, else the rules."""
+    if m.identical:
+        return "duplicate", 1.0
+    if model is None:
+        return label_relation(m, settings), 0.5
+    p = model.probabilities(m)
+    same_event = p[COPY_CLASS] + p[STORY_CLASS]
+    if p[COPY_CLASS] >= model.copy_threshold:
+        return copy_kind(m), round(p[COPY_CLASS], 4)
+    if same_event >= model.story_threshold:
+        return "same-story", round(same_event, 4)
+    related = settings.e5_related_similarity if m.model == "e5" else settings.related_similarity
+    other: Relation = "related" if m.document_similarity >= related else "unrelated"
+    return other, round(1.0 - same_event, 4)
+
+
+def copy_kind(m: PairMeasures) -> Relation:
+    if m.cross_lingual:
+        return "translation"
+    if m.shingle_jaccard >= 0.75 or (m.all_verbatim and min(m.coverage_a, m.coverage_b) >= 0.9):
+        return "near-duplicate"
+    return "rewrite"
+
+
+def relation_evidence(m: PairMeasures, relation: Relation, probability: float) -> list[str]:
+    """Why the pair got its label, in the measures a reader can check."""
+    lines = [f"relation {relation} with probability {probability:.2f}"]
+    if m.passages or m.close_a or m.close_b:
+        lines.append(
+            f"text reuse: {m.close_a:.0%} of one side's and {m.close_b:.0%} of the other's "
+            f"sentences taken over closely; {m.passages} reused passage(s), the longest "
+            f"{m.longest_passage} sentences"
+        )
+    lines.append(
+        f"shared specifics (names, places, figures weighted by rarity): {m.specifics_shared:g}, "
+        f"{m.specifics_containment:.0%} of the lighter side's"
+    )
+    if m.fact_conflicts:
+        lines.append(
+            f"{m.fact_conflicts} name(s), figure(s) or date(s) differ between linked sentences"
+        )
+    if m.date_gap_days is not None:
+        lines.append(f"published {m.date_gap_days} day(s) apart")
+    return lines
+
+
+def reuse_view(alignment: Alignment, sentences_a: int, sentences_b: int) -> ReuseView:
+    runs = passages(alignment)
+    in_a = sum(r.length_a for r in runs)
+    in_b = sum(r.length_b for r in runs)
+    return ReuseView(
+        share_a=round(in_a / sentences_a, 4) if sentences_a else 0.0,
+        share_b=round(in_b / sentences_b, 4) if sentences_b else 0.0,
+        passages=[PassageView(a=[r.a_start, r.a_end], b=[r.b_start, r.b_end]) for r in runs],
+    )
 
 
 def label_relation(m: PairMeasures, settings: Settings) -> Relation:

@@ -48,6 +48,19 @@ class FactDiffView(BaseModel):
     changed: list[FactItem]
 
 
+class PassageView(BaseModel):
+    a: list[int] = Field(description="First and last sentence index in a")
+    b: list[int] = Field(description="First and last sentence index in b")
+
+
+class ReuseView(BaseModel):
+    share_a: float = Field(ge=0, le=1, description="Share of a's sentences taken over by b")
+    share_b: float = Field(ge=0, le=1, description="Share of b's sentences taken from a")
+    passages: list[PassageView] = Field(
+        description="Runs of two or more consecutive sentences reused in order"
+    )
+
+
 class CompareResult(BaseModel):
     schema_version: int = SCHEMA_VERSION
     a: ArticleView
@@ -55,12 +68,20 @@ class CompareResult(BaseModel):
     similarity: float = Field(ge=0, le=1, description="Share of the two texts that correspond")
     document_similarity: float = Field(ge=0, le=1, description="Topical closeness of the articles")
     relation: Relation
+    probability: float = Field(
+        ge=0,
+        le=1,
+        description="Calibrated probability that the relation holds: for a copy relation that "
+        "the texts share a source, for same-story that they report one event, for related and "
+        "unrelated that they do not",
+    )
     direction: Direction
     evidence: list[str]
     alignment: list[AlignmentLink]
     added: list[int] = Field(description="Indices into b.sentences with no counterpart in a")
     dropped: list[int] = Field(description="Indices into a.sentences with no counterpart in b")
     facts: FactDiffView
+    reuse: ReuseView
     model: str = Field(description="Sentence-embedding model used for the alignment")
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -27,6 +27,13 @@ class Settings:
     # Set from the similarity ranges seen on the pairs in tests/data; see docs/thresholds.md.
     english_align_threshold: float = 0.62
     multilingual_align_threshold: float = 0.55
+    # e5 scores are compressed: unrelated sentences ~0.75, a translation ~0.87-0.93.
+    e5_align_threshold: float = 0.86
+    # A link this close (or verbatim) is a sentence taken over, not one on the same subject;
+    # per model, since their scales differ.
+    english_close_link: float = 0.85
+    multilingual_close_link: float = 0.75
+    e5_close_link: float = 0.9
     # A sentence joins its neighbour's group only if its own similarity to the other side is
     # at least the link threshold less this margin.
     merge_member_margin: float = 0.17
@@ -44,6 +51,15 @@ class Settings:
     rewrite_coverage: float = 0.5
     same_story_similarity: float = 0.45
     related_similarity: float = 0.25
+    e5_related_similarity: float = 0.8
+
+    @property
+    def close_link_score(self) -> dict[str, float]:
+        return {
+            "english": self.english_close_link,
+            "multilingual": self.multilingual_close_link,
+            "e5": self.e5_close_link,
+        }
 
     # Corpus: MinHash over word 5-shingles, 128 permutations in 32 bands of 4 rows, so pairs
     # above Jaccard ~0.42 ((1/32)^(1/4)) share a bucket with high probability. rensa's
@@ -57,6 +73,9 @@ class Settings:
     embed_articles: bool = True
     # A line seen on this many pages of one site before is that site's furniture.
     site_chrome_pages: int = 3
+    # ... and a full sentence must recur on this many: a site's updates of one story repeat
+    # their sentences a few times, its furniture ("Please disable your ad blocker...") on many.
+    site_chrome_sentence_pages: int = 12
     # Search: nearest articles by vector to consider, and the cosine they need.
     vector_candidates: int = 20
     vector_candidate_min: float = 0.5

@@ -11,16 +11,23 @@ from pathlib import Path
 import numpy as np
 
 from retold.article import RawDocument
-from retold.corpus.ingest import Ingester, IngestReport, article_vectors, fingerprint
+from retold.corpus.ingest import (
+    ARTICLE_VECTOR_MODEL,
+    Ingester,
+    IngestReport,
+    article_vectors,
+    fingerprint,
+)
 from retold.corpus.store import Store, StoredArticle
 from retold.corpus.vectors import VectorIndex
+from retold.embed import DIMENSIONS
 from retold.fingerprint import estimated_jaccard
 from retold.ingest.records import FieldNames, Record, Reject, iter_records
 from retold.pipeline import ArticleInput, Pipeline, PreparedArticle
 from retold.result import CompareResult
 from retold.settings import DEFAULT_SETTINGS, Settings
 
-VECTOR_DIMENSION = 512
+VECTOR_DIMENSION = DIMENSIONS[ARTICLE_VECTOR_MODEL]
 DEFAULT_FIELDS = FieldNames()
 
 
@@ -161,7 +168,7 @@ class Corpus:
                 for other_id, result in results:
                     self.store.upsert_pair(
                         connection, other_id, article_id, result.relation, result.similarity,
-                        result.direction, result.evidence,
+                        result.direction, result.evidence, result.probability,
                     )  # fmt: skip
                 self.store.mark_linked(connection, article_id)
         return judged

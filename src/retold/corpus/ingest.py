@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from retold.article import Article
+from retold.clean import is_sentence
 from retold.corpus.store import Store
+from retold.embed import DIMENSIONS, ModelName
 from retold.errors import InputError
 from retold.fingerprint import band_keys, minhash_signature, sentence_hash, shingles, text_hash
 from retold.ingest.records import Record, Reject
@@ -50,23 +52,20 @@ def fingerprint(article: Article, settings: Settings) -> Fingerprint:
     )
 
 
+ARTICLE_VECTOR_MODEL: ModelName = "e5"
+
+
 def article_vectors(pipeline: Pipeline, articles: list[Article]) -> np.ndarray:
-    """One multilingual vector per article, from its title and lead sentences, so that an
-    article and its translation land near each other."""
+    """One vector per article, from its title and lead sentences encoded as one passage by the
+    e5 model (~94 languages), so that an article and its translation land near each other
+    whatever the two languages."""
     leads = [
-        [t for t in [a.title] if t] + a.sentence_texts[: pipeline.settings.lead_sentences]
+        " ".join([t for t in [a.title] if t] + a.sentence_texts[: pipeline.settings.lead_sentences])
         for a in articles
     ]
-    flat = [text for lead in leads for text in lead]
-    encoded = pipeline.embedder.encode(flat, "multilingual")
-    vectors = []
-    start = 0
-    for lead in leads:
-        block = encoded[start : start + len(lead)]
-        start += len(lead)
-        mean = block.mean(axis=0)
-        vectors.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
-    return np.stack(vectors) if vectors else np.zeros((0, 512), dtype=np.float32)
+    if not leads:
+        return np.zeros((0, DIMENSIONS[ARTICLE_VECTOR_MODEL]), dtype=np.float32)
+    return pipeline.embedder.encode(leads, ARTICLE_VECTOR_MODEL)
 
 
 def site_of(article: Article) -> str | None:
@@ -208,7 +207,14 @@ class Ingester:
         keep: list[str] = []
         learnt = 0
         for paragraph, line_hash in zip(article.paragraphs, hashes, strict=True):
-            if counts.get(line_hash, 0) >= self.settings.site_chrome_pages:
+            # A real sentence recurs on a site's pages when the site runs updates of one story;
+            # only furniture recurs on many.
+            needed = (
+                self.settings.site_chrome_sentence_pages
+                if is_sentence(paragraph, self.settings)
+                else self.settings.site_chrome_pages
+            )
+            if counts.get(line_hash, 0) >= needed:
                 article.chrome.append(paragraph)
                 learnt += 1
             else:

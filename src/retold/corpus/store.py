@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS pairs (
     a INTEGER NOT NULL, b INTEGER NOT NULL,
     relation TEXT NOT NULL, similarity REAL NOT NULL, direction TEXT NOT NULL,
     evidence TEXT NOT NULL,
+    probability REAL NOT NULL DEFAULT 0.5,
     PRIMARY KEY (a, b)
 );
 """
@@ -80,6 +81,11 @@ class Store:
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute("PRAGMA foreign_keys=ON")
         self.connection.executescript(SCHEMA)
+        pair_columns = {row[1] for row in self.connection.execute("PRAGMA table_info(pairs)")}
+        if "probability" not in pair_columns:  # a store written before relations had one
+            self.connection.execute(
+                "ALTER TABLE pairs ADD COLUMN probability REAL NOT NULL DEFAULT 0.5"
+            )
 
     def close(self) -> None:
         self.connection.close()
@@ -208,15 +214,19 @@ class Store:
         similarity: float,
         direction: str,
         evidence: list[str],
+        probability: float = 0.5,
     ) -> None:
         connection.execute(
-            "INSERT INTO pairs(a, b, relation, similarity, direction, evidence)"
-            " VALUES (?,?,?,?,?,?)"
+            "INSERT INTO pairs(a, b, relation, similarity, direction, evidence, probability)"
+            " VALUES (?,?,?,?,?,?,?)"
             " ON CONFLICT(a, b) DO UPDATE SET relation=excluded.relation,"
             " similarity=excluded.similarity, direction=excluded.direction,"
-            " evidence=excluded.evidence",
-            (a, b, relation, similarity, direction, json.dumps(evidence, ensure_ascii=False)),
-        )
+            " evidence=excluded.evidence, probability=excluded.probability",
+            (
+                a, b, relation, similarity, direction,
+                json.dumps(evidence, ensure_ascii=False), probability,
+            ),
+        )  # fmt: skip
 
     # -- reads ------------------------------------------------------------------------------
     def candidates_by_band_keys(self, keys: Iterable[int]) -> dict[int, int]:
@@ -251,7 +261,8 @@ class Store:
 
     def pairs(self) -> list[dict[str, Any]]:
         rows = self.connection.execute(
-            "SELECT a, b, relation, similarity, direction, evidence FROM pairs ORDER BY a, b"
+            "SELECT a, b, relation, similarity, direction, evidence, probability FROM pairs"
+            " ORDER BY a, b"
         )
         return [
             {
@@ -261,8 +272,9 @@ class Store:
                 "similarity": similarity,
                 "direction": direction,
                 "evidence": json.loads(evidence),
+                "probability": probability,
             }
-            for a, b, relation, similarity, direction, evidence in rows
+            for a, b, relation, similarity, direction, evidence, probability in rows
         ]
 
     def rejects(self) -> list[dict[str, str]]:

@@ -26,11 +26,13 @@ from pyspark.sql import functions as F
 from retold.ingest.records import FieldNames, iter_records
 from retold.settings import DEFAULT_SETTINGS, Settings
 from retold.spark.stages import (
+    FAMILY_SCHEMA,
     ORIGINAL_SCHEMA,
     PAIR_SCHEMA,
     PREPARED_SCHEMA,
     RECORD_FIELDS,
     bits_per_band,
+    communities_of_component,
     judge_batches,
     original_of_story,
     prepare_batches,
@@ -242,8 +244,11 @@ def run(options: JobOptions, spark: SparkSession | None = None) -> JobReport:
     }
     if options.stories:
         family_pairs = pairs.where(F.col("relation").isin(*FAMILY_RELATIONS))
-        families = connected_components(family_pairs.select("a", "b")).withColumnRenamed(
-            "component", "story"
+        components = connected_components(family_pairs.select("a", "b"))
+        families = (
+            family_pairs.join(components.withColumnRenamed("id", "a"), "a")
+            .groupBy("component")
+            .applyInPandas(communities_of_component, FAMILY_SCHEMA)
         )
         dated = articles.select("id", "published")
         story_pairs = (

@@ -20,7 +20,7 @@ from retold.errors import InputError
 from retold.ingest.jsonobj import document_from_record
 from retold.pipeline import Pipeline
 from retold.settings import Settings
-from retold.stories import edge_from_pair, infer_original
+from retold.stories import edge_from_pair, family_communities, infer_original
 
 VECTOR_BANDS = 64
 HYPERPLANE_SEED = 20261122
@@ -33,8 +33,10 @@ PREPARED_SCHEMA = (
     "signature array<long>, band_keys array<long>, vector array<float>, reject string"
 )
 PAIR_SCHEMA = (
-    "a long, b long, relation string, similarity double, direction string, evidence array<string>"
+    "a long, b long, relation string, similarity double, direction string, evidence array<string>,"
+    " probability double"
 )
+FAMILY_SCHEMA = "id long, story long"
 ORIGINAL_SCHEMA = "story long, original long, original_evidence array<string>"
 RECORD_FIELDS = ("text", "title", "url", "published", "language", "site", "author")
 
@@ -163,11 +165,20 @@ def judge_batches(batches: Iterator[pd.DataFrame], settings_json: str) -> Iterat
                 out.append(
                     {"a": int(row["a_id"]), "b": int(row["b_id"]), "relation": result.relation,
                      "similarity": result.similarity, "direction": result.direction,
-                     "evidence": result.evidence}
+                     "evidence": result.evidence, "probability": result.probability}
                 )  # fmt: skip
         yield pd.DataFrame(
-            out, columns=["a", "b", "relation", "similarity", "direction", "evidence"]
+            out,
+            columns=["a", "b", "relation", "similarity", "direction", "evidence", "probability"],
         )
+
+
+def communities_of_component(group: pd.DataFrame) -> pd.DataFrame:
+    """One connected component's family pairs → its story families, as the local
+    `retold stories` splits them (each family named by its smallest id)."""
+    pairs = group[["a", "b", "relation", "probability"]].to_dict("records")
+    rows = [{"id": m, "story": family[0]} for family in family_communities(pairs) for m in family]
+    return pd.DataFrame(rows, columns=["id", "story"])
 
 
 def original_of_story(group: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,243 @@
+"""Judgement on real news: the test split of bench/data/realnews/ (and the synthetic set).
+
+Run: .venv/bin/python bench/eval_realnews.py [--split test] [--json out.json] [--before old.json]
+
+Pairs: every pair of pages within a story file (a story with its hard negatives) and every pair
+across story files, each judged by `retold compare`'s engine. Printed: per-relation precision
+and recall (copy relations, same-story, different), copy-pair recall with the false-copy rate
+among independent same-story pairs, story-pair recall with the rate of cross-story pairs judged
+the same story or closer, and the same per language pair. Families: the pages are ingested into
+a fresh corpus, linked, and grouped into stories as `retold stories` does; B-cubed F1 and ARI
+against the labelled events. `--before` prints a saved run (e.g. of an earlier commit, run with
+PYTHONPATH pointing at its src/) beside this one. Only the public API is used, so an earlier
+version of retold can be measured with this same script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_corpus import b_cubed  # noqa: E402
+from realnews import Page, labelled_pairs, load_realnews, load_synthetic, true_class  # noqa: E402
+from sklearn.metrics import adjusted_rand_score  # noqa: E402
+
+from retold.corpus.corpus import Corpus  # noqa: E402
+from retold.ingest.records import Record  # noqa: E402
+from retold.pipeline import Pipeline  # noqa: E402
+from retold.stories import build_stories  # noqa: E402
+
+COPY = {"duplicate", "near-duplicate", "rewrite", "translation"}
+SAME_EVENT = COPY | {"same-story"}
+
+
+def predicted_class(relation: str) -> str:
+    return "copy" if relation in COPY else "same-story" if relation == "same-story" else "different"
+
+
+def pair_metrics(rows: list[tuple[str, str]]) -> dict[str, Any]:
+    """rows: (truth class, predicted relation)."""
+    truth_counts = Counter(t for t, _ in rows)
+    out: dict[str, Any] = {"pairs": dict(truth_counts)}
+    for cls in ("copy", "same-story", "different"):
+        predicted = [t for t, r in rows if predicted_class(r) == cls]
+        hits = sum(1 for t in predicted if t == cls)
+        out[f"{cls}_precision"] = round(hits / len(predicted), 3) if predicted else None
+        out[f"{cls}_recall"] = round(hits / truth_counts[cls], 3) if truth_counts[cls] else None
+    copies = [r for t, r in rows if t == "copy"]
+    independent = [r for t, r in rows if t == "same-story"]
+    same_event = [r for t, r in rows if t != "different"]
+    cross = [r for t, r in rows if t == "different"]
+    out["copy_pair_recall"] = _share(copies, COPY)
+    out["false_copy_rate_same_story"] = _share(independent, COPY)
+    out["story_pair_recall"] = _share(same_event, SAME_EVENT)
+    out["cross_story_same_or_closer"] = _share(cross, SAME_EVENT)
+    return out
+
+
+def _share(relations: list[str], accepted: set[str]) -> float | None:
+    if not relations:
+        return None
+    return round(sum(1 for r in relations if r in accepted) / len(relations), 4)
+
+
+def judge_all(
+    pipeline: Pipeline, pages: list[Page], cross_sample: int | None
+) -> list[dict[str, Any]]:
+    prepared = {}
+    for page in pages:
+        try:
+            prepared[page.id] = pipeline.prepare(page.document())
+        except Exception as exc:
+            print(f"{page.id}: {exc}", file=sys.stderr)
+    judged = []
+    for x, y in labelled_pairs(pages, cross_sample):
+        if x.id not in prepared or y.id not in prepared:
+            continue
+        result = pipeline.compare_prepared(prepared[x.id], prepared[y.id])
+        judged.append(
+            {
+                "x": x.id,
+                "y": y.id,
+                "languages": "-".join(
+                    sorted(str(prepared[p.id].article.language or "?") for p in (x, y))
+                ),
+                "truth": true_class(x, y),
+                "relation": result.relation,
+            }
+        )
+    return judged
+
+
+def family_metrics(pages: list[Page]) -> dict[str, Any]:
+    db = Path(tempfile.mkdtemp()) / "realnews.db"
+    corpus = Corpus(db)
+    started = time.perf_counter()
+    corpus.ingest_records(Record(page.id, page.document()) for page in pages)
+    elapsed = time.perf_counter() - started
+    ids = dict(corpus.store.connection.execute("SELECT record_key, id FROM articles").fetchall())
+    for duplicate in corpus.store.duplicates():
+        ids[duplicate["record"]] = duplicate["duplicate_of"]
+    family_of: dict[int, int] = {}
+    copy_of: dict[int, int] = {}
+    for story in build_stories(corpus.store, include_singletons=True):
+        for member in story.members:
+            family_of[member] = story.id
+        for group in story.copy_groups:
+            for member in group:
+                copy_of[member] = group[0]
+    kept = [p for p in pages if p.id in ids]
+    truth_story = [p.story for p in kept]
+    truth_copy = [p.copy_group for p in kept]
+    predicted_story = [str(family_of.get(ids[p.id], -ids[p.id])) for p in kept]
+    predicted_copy = [str(copy_of.get(ids[p.id], -ids[p.id])) for p in kept]
+    corpus.close()
+    sp, sr, sf = b_cubed(truth_story, predicted_story)
+    cp, cr, cf = b_cubed(truth_copy, predicted_copy)
+    return {
+        "pages": len(kept),
+        "families_b3_precision": round(sp, 3),
+        "families_b3_recall": round(sr, 3),
+        "families_b3_f1": round(sf, 3),
+        "families_ari": round(adjusted_rand_score(truth_story, predicted_story), 3),
+        "copy_groups_b3_f1": round(cf, 3),
+        "copy_groups_ari": round(adjusted_rand_score(truth_copy, predicted_copy), 3),
+        "ingest_and_link_seconds": round(elapsed, 1),
+    }
+
+
+def by_language_pair(judged: list[dict[str, Any]]) -> dict[str, Any]:
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in judged:
+        groups[row["languages"]].append((row["truth"], row["relation"]))
+    table = {}
+    for languages, rows in sorted(groups.items()):
+        metrics = pair_metrics(rows)
+        if metrics["pairs"].get("copy", 0) + metrics["pairs"].get("same-story", 0) >= 3:
+            table[languages] = {
+                k: metrics[k]
+                for k in (
+                    "pairs",
+                    "copy_pair_recall",
+                    "story_pair_recall",
+                    "cross_story_same_or_closer",
+                )
+            }
+    return table
+
+
+def evaluate(split: str, synthetic: bool) -> dict[str, Any]:
+    pipeline = Pipeline()
+    report: dict[str, Any] = {}
+    pages = load_realnews(split)
+    started = time.perf_counter()
+    judged = judge_all(pipeline, pages, cross_sample=None)
+    report["realnews"] = {
+        "split": split,
+        "pages": len(pages),
+        "stories": len({p.base_story for p in pages}),
+        "languages": len({p.language for p in pages}),
+        "pair_seconds": round(time.perf_counter() - started, 1),
+        **pair_metrics([(r["truth"], r["relation"]) for r in judged]),
+        **family_metrics(pages),
+        "by_language_pair": by_language_pair(judged),
+    }
+    if synthetic:
+        pages = load_synthetic()
+        judged = judge_all(pipeline, pages, cross_sample=3000)
+        report["synthetic"] = {
+            "pages": len(pages),
+            **pair_metrics([(r["truth"], r["relation"]) for r in judged]),
+            **family_metrics(pages),
+        }
+    return report
+
+
+HEADLINE = [
+    "copy_pair_recall",
+    "false_copy_rate_same_story",
+    "story_pair_recall",
+    "cross_story_same_or_closer",
+    "copy_precision",
+    "copy_recall",
+    "same-story_precision",
+    "same-story_recall",
+    "different_precision",
+    "different_recall",
+    "families_b3_precision",
+    "families_b3_recall",
+    "families_b3_f1",
+    "families_ari",
+    "copy_groups_b3_f1",
+    "copy_groups_ari",
+]
+
+
+def print_table(report: dict[str, Any], before: dict[str, Any] | None) -> None:
+    for part in ("realnews", "synthetic"):
+        if part not in report:
+            continue
+        now = report[part]
+        old = (before or {}).get(part, {})
+        title = f"{part} ({now.get('split', 'all')}, {now['pages']} pages)"
+        print(f"\n{title}\n{'measure':32s} {'before':>8s} {'after':>8s}")
+        for key in HEADLINE:
+            print(f"{key:32s} {_fmt(old.get(key)):>8s} {_fmt(now.get(key)):>8s}")
+        print(f"{'pairs by truth':32s} {now['pairs']}")
+    if "realnews" in report:
+        print("\nby language pair (after): copy recall / story recall / cross-story false, pairs")
+        for languages, row in report["realnews"]["by_language_pair"].items():
+            print(
+                f"  {languages:8s} {_fmt(row['copy_pair_recall']):>6s} "
+                f"{_fmt(row['story_pair_recall']):>6s} {_fmt(row['cross_story_same_or_closer']):>6s}"
+                f"  {row['pairs']}"
+            )
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", default="test", choices=["dev", "test"])
+    parser.add_argument("--json", type=Path, help="also write the report here")
+    parser.add_argument("--before", type=Path, help="a saved report to print beside this one")
+    parser.add_argument("--no-synthetic", action="store_true")
+    args = parser.parse_args()
+    report = evaluate(args.split, synthetic=not args.no_synthetic)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
+    print_table(report, before)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Event specifics: the names, places, figures and rare words that pin an article to one event.
+
+Two reports of one event share specifics that a report of another event with the same actors
+does not (the flight number, the day, the second official's name); a topic shares only common
+words. Each specific is weighted by how rare it is (`wordfreq` Zipf frequency in the article's
+language; figures by their length), and keyed so that it matches across scripts and inflections:
+transliterated to ASCII (`anyascii`: Лукашенко → Lukashenko) and cut to its first letters
+(Лукашенка, Lukashenko's → "lukash").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+
+WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+KEY_LETTERS = 6
+# Zipf frequency 3 is about once in a million words (wordfreq's scale runs to ~8): at or above
+# "common", a word says little about which event an article reports.
+COMMON_ZIPF = 4.2
+# Word-frequency tables exist for these languages (Chinese, Japanese and Korean need extra
+# tokenisers, so they are left out); for others, capitalisation alone decides.
+WORDFREQ_LANGUAGES = frozenset(
+    {
+        "ar", "bn", "bs", "bg", "ca", "hr", "cs", "da", "nl", "en", "fi", "fr", "de", "el",
+        "he", "hi", "hu", "is", "id", "it", "lv", "lt", "mk", "ms", "nb", "no", "fa", "pl",
+        "pt", "ro", "ru", "sl", "sk", "sr", "es", "sv", "fil", "ta", "tr", "uk", "ur", "vi",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Specifics:
+    """Specific keys of one article and their weights (0..1, rarer is heavier)."""
+
+    weights: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+
+def article_specifics(sentences: list[str], language: str | None, title: str | None) -> Specifics:
+    weights: dict[str, float] = {}
+    for text in ([title] if title else []) + sentences:
+        for position, match in enumerate(WORD.finditer(text)):
+            token = match.group()
+            weight = _token_weight(token, language, sentence_start=position == 0)
+            if weight <= 0:
+                continue
+            key = specific_key(token)
+            if key:
+                weights[key] = max(weights.get(key, 0.0), weight)
+    return Specifics(weights)
+
+
+def specific_key(token: str) -> str:
+    if token[0].isdigit():
+        return re.sub(r"\D", "", token)
+    ascii_form = re.sub(r"[^a-z]", "", anyascii(token).lower())
+    return ascii_form[:KEY_LETTERS] if len(ascii_form) >= 3 else ""
+
+
+def _token_weight(token: str, language: str | None, sentence_start: bool) -> float:
+    if token[0].isdigit():
+        digits = re.sub(r"\D", "", token)
+        if len(digits) <= 1:
+            return 0.0
+        if len(digits) == 4 and digits[:2] in ("19", "20"):
+            return 0.3  # a year: shared by every story of that year
+        return 0.4 if len(digits) == 2 else 0.8
+    if len(token) < 3:
+        return 0.0
+    capitalised = token[0].isupper() and not sentence_start
+    zipf = _zipf_or_none(token.lower(), language)
+    if zipf is None:
+        return 0.6 if capitalised else 0.0
+    if zipf >= COMMON_ZIPF and not capitalised:
+        return 0.0
+    rarity = max(0.0, min(1.0, (6.0 - zipf) / 4.0))
+    if capitalised:
+        return max(0.2, rarity)
+    return rarity if zipf < 3.0 else 0.0
+
+
+def zipf(word: str, language: str | None) -> float | None:
+    """wordfreq's Zipf frequency of the word in the language; None where it has no table."""
+    return _zipf_or_none(word, language)
+
+
+@lru_cache(maxsize=200_000)
+def _zipf_or_none(word: str, language: str | None) -> float | None:
+    if language not in WORDFREQ_LANGUAGES:
+        return None
+    from wordfreq import zipf_frequency
+
+    try:
+        return float(zipf_frequency(word, language))
+    except Exception:  # a tokeniser wordfreq lacks for this text: no rarity, not a failure
+        return None
+
+
+@dataclass(frozen=True)
+class SpecificOverlap:
+    shared: float  # summed weight of the specifics both articles name
+    containment: float  # shared weight over the lighter article's total
+    jaccard: float  # shared weight over the union's weight
+    only_a: float
+    only_b: float
+
+
+def overlap(a: Specifics, b: Specifics) -> SpecificOverlap:
+    shared_keys = a.weights.keys() & b.weights.keys()
+    shared = sum(min(a.weights[k], b.weights[k]) for k in shared_keys)
+    only_a = sum(w for k, w in a.weights.items() if k not in shared_keys)
+    only_b = sum(w for k, w in b.weights.items() if k not in shared_keys)
+    lighter = min(a.total, b.total)
+    union = shared + only_a + only_b
+    return SpecificOverlap(
+        shared=round(shared, 4),
+        containment=round(shared / lighter, 4) if lighter else 0.0,
+        jaccard=round(shared / union, 4) if union else 0.0,
+        only_a=round(only_a, 4),
+        only_b=round(only_b, 4),
+    )
