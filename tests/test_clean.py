@@ -92,3 +92,47 @@ def test_no_word_of_a_text_file_is_lost(text: str) -> None:
     assert all(paragraph == normalise(paragraph) for paragraph in kept)
     words_in = sum(len(normalise(line).split()) for line in text.splitlines())
     assert sum(len(p.split()) for p in kept) == words_in
+
+
+ONE_PAGE_BOILERPLATE = [
+    "Please disable your ad blocker to continue reading.",
+    "Bitte deaktivieren Sie Ihren Werbeblocker, um weiterzulesen.",
+    "Source link",
+    "Leia Também",
+    "LEIA TAMBÉM: Governo anuncia novas medidas",
+    "Читайте также: Лукашенко провел совещание",
+    "Διαβάστε επίσης",
+    "Citește și: Guvernul a anunțat noi măsuri",
+    "Czytaj także",
+    "Subscribe to our newsletter for the latest news from the region.",
+    "Підпишіться на наш канал у Telegram, щоб першими дізнаватися новини.",
+    "We use cookies to improve your experience on our website.",
+    "Photo: Sergei Grits/AP",
+    "(Photo by Kirill Kudryavtsev/AFP via Getty Images)",
+    "Getty Images",
+]
+
+
+def test_one_page_boilerplate_in_many_languages_is_chrome() -> None:
+    story = (
+        "Belarus forced a Ryanair plane flying from Athens to Vilnius to land in Minsk on Sunday.\n\n"
+        "Police then arrested the opposition journalist Raman Pratasevich, who was on board.\n\n"
+    )
+    text = story + "\n\n".join(ONE_PAGE_BOILERPLATE)
+    article = clean(RawDocument("page", text))
+    assert article.paragraphs == story.strip().split("\n\n")
+    assert set(ONE_PAGE_BOILERPLATE) <= set(article.chrome)
+
+
+def test_a_site_slogan_is_not_the_title() -> None:
+    text = (
+        "Creating new perspectives since 2009\n\n"
+        "Belarus forces Ryanair plane to land in Minsk\n\n"
+        "Belarus forced a Ryanair plane flying from Athens to Vilnius to land in Minsk on Sunday."
+    )
+    assert clean(RawDocument("page", text)).title == "Belarus forces Ryanair plane to land in Minsk"
+
+
+def test_a_headline_alone_is_an_article() -> None:
+    article = clean(RawDocument("post", "Belarus forces Ryanair plane to land in Minsk"))
+    assert article.paragraphs == ["Belarus forces Ryanair plane to land in Minsk"]

@@ -211,7 +211,11 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def is_attribution(text: str, settings: Settings) -> bool:
-    return bool(ATTRIBUTION.match(text)) and len(text.split()) <= settings.max_title_words
+    return (
+        bool(ATTRIBUTION.match(text))
+        and len(text.split()) <= settings.max_title_words
+        and not BOILERPLATE.match(text)
+    )
 
 
 def chrome_pattern(line: Line, settings: Settings) -> bool:

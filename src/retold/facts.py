@@ -229,7 +229,7 @@ def _rule_kind(tokens: list[str], language: str | None) -> FactKind:
     common = [
         t
         for t in tokens
-        if t.lower() not in NAME_CONNECTORS and (zipf(t.lower(), language) or 0) >= 4.0
+        if t.lower() not in NAME_CONNECTORS and (zipf(t.lower(), language) or 0) >= 4.6
     ]
     return "organisation" if common else "person"
 

@@ -96,17 +96,19 @@ def pair_features(m: PairMeasures) -> dict[str, float]:
     }
 
 
+Node = tuple[int, float, int, int, bool, float]  # feature, threshold, left, right, leaf, value
+
+
 @dataclass(frozen=True)
 class RelationModel:
-    """Multinomial logistic regression over `pair_features`, fitted by bench/train_relations.py
-    on the real-news dev split and the synthetic set, shipped as JSON (no pickle)."""
+    """Gradient-boosted trees over `pair_features` (scikit-learn's HistGradientBoosting),
+    fitted by bench/train_relations.py on the real-news dev split and the synthetic set and
+    shipped as JSON: each tree a list of nodes, read here without pickle or scikit-learn."""
 
     features: list[str]
     classes: list[str]
-    mean: list[float]
-    scale: list[float]
-    coef: list[list[float]]
-    intercept: list[float]
+    baseline: list[float]
+    trees: list[list[list[Node]]]  # per boosting round, one tree per class
     copy_threshold: float
     story_threshold: float
     info: dict[str, Any]
@@ -117,13 +119,21 @@ class RelationModel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RelationModel:
+        trees = [
+            [
+                [
+                    (int(n[0]), float(n[1]), int(n[2]), int(n[3]), bool(n[4]), float(n[5]))
+                    for n in tree
+                ]
+                for tree in round_
+            ]
+            for round_ in data["trees"]
+        ]
         return cls(
             features=list(data["features"]),
             classes=list(data["classes"]),
-            mean=[float(x) for x in data["mean"]],
-            scale=[float(x) for x in data["scale"]],
-            coef=[[float(x) for x in row] for row in data["coef"]],
-            intercept=[float(x) for x in data["intercept"]],
+            baseline=[float(x) for x in data["baseline"]],
+            trees=trees,
             copy_threshold=float(data["copy_threshold"]),
             story_threshold=float(data["story_threshold"]),
             info=dict(data.get("info", {})),
@@ -131,18 +141,22 @@ class RelationModel:
 
     def probabilities(self, m: PairMeasures) -> dict[str, float]:
         values = pair_features(m)
-        x = [
-            (values[name] - mu) / sd
-            for name, mu, sd in zip(self.features, self.mean, self.scale, strict=True)
-        ]
-        logits = [
-            b + sum(w * v for w, v in zip(row, x, strict=True))
-            for row, b in zip(self.coef, self.intercept, strict=True)
-        ]
+        x = [values[name] for name in self.features]
+        logits = list(self.baseline)
+        for round_ in self.trees:
+            for k, tree in enumerate(round_):
+                logits[k] += _tree_value(tree, x)
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]
         total = sum(exps)
         return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+
+def _tree_value(tree: list[Node], x: list[float]) -> float:
+    node = tree[0]
+    while not node[4]:
+        node = tree[node[2]] if x[node[0]] <= node[1] else tree[node[3]]
+    return node[5]
 
 
 @lru_cache(maxsize=1)
