@@ -7,9 +7,10 @@ gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, shallow, 
 learn copy / same-story / different. A logistic regression was tried first: on the dev split it
 reached copy recall 0.69 and story recall 0.53 at the same false rates, since the right cut on
 a similarity depends on the encoder and on the languages (e5's compressed scale). The two
-decision thresholds are then chosen on the dev split: the copy threshold keeps false copies
-among independent same-story pairs at or under 2 %, the story threshold keeps cross-story
-pairs judged the same story at or under 0.5 %, each with the most recall that allows. The test
+decision thresholds are then chosen on out-of-fold probabilities of the dev split (five folds
+by story): the copy threshold keeps false copies among independent same-story pairs at or under
+3 %, the story threshold keeps cross-story pairs judged the same story at or under 1 % (the
+issue's targets), each with the most recall that allows. The test
 split is never read here.
 """
 
@@ -39,8 +40,8 @@ from retold.relate import COPY_CLASS, OTHER_CLASS, STORY_CLASS, pair_features  #
 
 CLASSES = [COPY_CLASS, STORY_CLASS, OTHER_CLASS]
 OUTPUT = Path(__file__).resolve().parents[1] / "src" / "retold" / "data" / "relation_model.json"
-MAX_FALSE_COPY = 0.02
-MAX_FALSE_STORY = 0.005
+MAX_FALSE_COPY = 0.03
+MAX_FALSE_STORY = 0.01
 
 
 def collect(
@@ -62,7 +63,6 @@ def new_model(rounds: int, depth: int) -> HistGradientBoostingClassifier:
         learning_rate=0.1,
         l2_regularization=1.0,
         min_samples_leaf=20,
-        class_weight="balanced",
         random_state=0,
     )
 

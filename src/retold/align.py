@@ -202,6 +202,15 @@ class Passage:
         return self.b_end - self.b_start + 1
 
 
+def covered(runs: list[Passage], side: str) -> int:
+    """How many distinct sentences of one side ("a" or "b") the passages cover."""
+    indices: set[int] = set()
+    for run in runs:
+        start, end = (run.a_start, run.a_end) if side == "a" else (run.b_start, run.b_end)
+        indices.update(range(start, end + 1))
+    return len(indices)
+
+
 def passages(alignment: Alignment, min_sentences: int = 2, max_gap: int = 1) -> list[Passage]:
     """Runs of at least `min_sentences` linked groups that follow each other on both sides,
     allowing `max_gap` inserted or dropped sentences between two links."""

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from retold.align import AlignedGroup, Alignment, AlignmentThresholds, align, passages
+from retold.align import (
+    AlignedGroup,
+    Alignment,
+    AlignmentThresholds,
+    align,
+    covered,
+    passages,
+)
 from retold.article import Article, RawDocument
 from retold.clean import clean
 from retold.dates import parse_date
@@ -202,8 +209,7 @@ class Pipeline:
         close_a = sum(len(g.a) for g in alignment.groups if _close(g, close))
         close_b = sum(len(g.b) for g in alignment.groups if _close(g, close))
         runs = passages(alignment)
-        in_passages_a = sum(r.length_a for r in runs)
-        in_passages_b = sum(r.length_b for r in runs)
+        in_passages_a, in_passages_b = covered(runs, "a"), covered(runs, "b")
         specific = overlap(pa.specifics, pb.specifics)
         date_a, date_b = parse_date(a.published), parse_date(b.published)
         return PairMeasures(

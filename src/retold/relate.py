@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from retold.align import Alignment, passages
+from retold.align import Alignment, covered, passages
 from retold.article import Article
 from retold.dates import parse_date
 from retold.facts import FactChange, FactDiff
@@ -218,8 +218,7 @@ def relation_evidence(m: PairMeasures, relation: Relation, probability: float) -
 
 def reuse_view(alignment: Alignment, sentences_a: int, sentences_b: int) -> ReuseView:
     runs = passages(alignment)
-    in_a = sum(r.length_a for r in runs)
-    in_b = sum(r.length_b for r in runs)
+    in_a, in_b = covered(runs, "a"), covered(runs, "b")
     return ReuseView(
         share_a=round(in_a / sentences_a, 4) if sentences_a else 0.0,
         share_b=round(in_b / sentences_b, 4) if sentences_b else 0.0,

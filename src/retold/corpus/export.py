@@ -10,7 +10,7 @@ from pathlib import Path
 from retold.corpus.store import Store
 from retold.stories import Story, build_stories
 
-PAIR_COLUMNS = ["a", "b", "relation", "similarity", "direction", "evidence"]
+PAIR_COLUMNS = ["a", "b", "relation", "similarity", "direction", "evidence", "probability"]
 CLUSTER_COLUMNS = [
     "article_id", "story", "copy_group", "is_original",
     "title", "source", "url", "published", "site", "language",

@@ -206,12 +206,16 @@ class Ingester:
         counts = {int(h): int(n) for h, n in rows}
         keep: list[str] = []
         learnt = 0
-        for paragraph, line_hash in zip(article.paragraphs, hashes, strict=True):
+        tail = len(article.paragraphs) - 2
+        for position, (paragraph, line_hash) in enumerate(
+            zip(article.paragraphs, hashes, strict=True)
+        ):
             # A real sentence recurs on a site's pages when the site runs updates of one story;
-            # only furniture recurs on many.
+            # furniture that reads like a sentence stands at the foot of the page, or recurs on
+            # many pages.
             needed = (
                 self.settings.site_chrome_sentence_pages
-                if is_sentence(paragraph, self.settings)
+                if is_sentence(paragraph, self.settings) and position < tail
                 else self.settings.site_chrome_pages
             )
             if counts.get(line_hash, 0) >= needed:
