@@ -174,11 +174,7 @@ class Pipeline:
 
     def _thresholds(self, model: ModelName) -> AlignmentThresholds:
         s = self.settings
-        link = {
-            "english": s.english_align_threshold,
-            "multilingual": s.multilingual_align_threshold,
-            "e5": s.e5_align_threshold,
-        }[model]
+        link = s.align_threshold(model)
         return AlignmentThresholds(
             link=link,
             merge_member=link - s.merge_member_margin,
@@ -205,7 +201,7 @@ class Pipeline:
         if n and m:
             document_similarity = float(unit(vectors_a.mean(axis=0)) @ unit(vectors_b.mean(axis=0)))
         shingles_a, shingles_b = shingles(a.body), shingles(b.body)
-        close = self.settings.close_link_score[model]
+        close = self.settings.close_link(model)
         close_a = sum(len(g.a) for g in alignment.groups if _close(g, close))
         close_b = sum(len(g.b) for g in alignment.groups if _close(g, close))
         runs = passages(alignment)

@@ -181,7 +181,7 @@ def decide_relation(
         return copy_kind(m), round(p[COPY_CLASS], 4)
     if same_event >= model.story_threshold:
         return "same-story", round(same_event, 4)
-    related = settings.e5_related_similarity if m.model == "e5" else settings.related_similarity
+    related = settings.related_threshold(m.model)
     other: Relation = "related" if m.document_similarity >= related else "unrelated"
     return other, round(1.0 - same_event, 4)
 

@@ -53,13 +53,15 @@ class Settings:
     related_similarity: float = 0.25
     e5_related_similarity: float = 0.8
 
-    @property
-    def close_link_score(self) -> dict[str, float]:
-        return {
-            "english": self.english_close_link,
-            "multilingual": self.multilingual_close_link,
-            "e5": self.e5_close_link,
-        }
+    # Per-encoder numbers (their cosine scales differ): one place to read them by model name.
+    def align_threshold(self, model: str) -> float:
+        return float(getattr(self, f"{model}_align_threshold"))
+
+    def close_link(self, model: str) -> float:
+        return float(getattr(self, f"{model}_close_link"))
+
+    def related_threshold(self, model: str) -> float:
+        return self.e5_related_similarity if model == "e5" else self.related_similarity
 
     # Corpus: MinHash over word 5-shingles, 128 permutations in 32 bands of 4 rows, so pairs
     # above Jaccard ~0.42 ((1/32)^(1/4)) share a bucket with high probability. rensa's
