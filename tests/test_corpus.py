@@ -346,3 +346,23 @@ def test_lines_recurring_across_a_site_are_learnt_as_chrome(tmp_path: Path) -> N
     articles = [corpus.get(i).article for i in corpus.store.article_ids()]  # type: ignore[union-attr]
     assert [footer in a.chrome for a in articles] == [False, False, False, True, True]
     assert not any(footer in s for s in articles[4].sentence_texts)
+
+
+def test_a_real_sentence_recurring_in_a_sites_updates_stays_text(tmp_path: Path) -> None:
+    lead = "Dockworkers at the port of Rotterdam walked off the job on Monday, halting ships."
+    updates = [
+        f"{lead}\n\nBy {hour}:00 the union said {ships} ships were waiting at anchor outside the port."
+        f"\n\nTerminal operators said talks would resume on {day}, a week after they broke down."
+        for hour, ships, day in [(9, 12, "Tuesday"), (11, 20, "Wednesday"), (13, 31, "Thursday"),
+                                 (15, 38, "Friday"), (17, 44, "Saturday")]
+    ]  # fmt: skip
+    feed = tmp_path / "updates.jsonl"
+    feed.write_text(
+        "".join(json.dumps({"text": text, "site": "Harbour Daily"}) + "\n" for text in updates)
+    )
+    corpus = Corpus(tmp_path / "updates.db")
+    corpus.ingest([feed], link=False)
+    articles = [corpus.get(i).article for i in corpus.store.article_ids()]  # type: ignore[union-attr]
+    assert len(articles) == 5
+    assert all(lead in a.paragraphs for a in articles)
+    corpus.close()
