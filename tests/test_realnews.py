@@ -142,3 +142,42 @@ def test_two_headlines_are_compared(pipeline: Pipeline) -> None:
     )
     assert result.a.sentences and result.b.sentences
     assert result.relation in SAME_EVENT
+
+
+def test_every_dev_page_is_given_the_language_a_reader_gave_it(pipeline: Pipeline) -> None:
+    rows = [
+        json.loads(line)
+        for name, split in SPLIT.items()
+        if split == "dev"
+        for line in (STORIES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    found = {r["id"]: pipeline.load(page(r["id"])).language for r in rows}
+    wrong = {r["id"]: (r["lang"], found[r["id"]]) for r in rows if found[r["id"]] != r["lang"]}
+    assert not wrong
+    assert {"uk", "ru", "el", "ro", "lt", "da"} <= set(found.values())
+
+
+def test_french_facts_come_from_the_french_model_and_rules_invent_no_people() -> None:
+    from retold.facts import extract_facts
+
+    french = extract_facts(
+        ["Alexandre Loukachenko a rencontré Vladimir Poutine à Sotchi le 28 mai."], "fr"
+    )
+    people = {f.text for f in french if f.kind == "person"}
+    assert {"Alexandre Loukachenko", "Vladimir Poutine"} <= people
+    portuguese = extract_facts(
+        ["A União Europeia e Moscovo de acordo com Vladimir Putin anunciaram sanções."], "pt"
+    )
+    people = {f.text for f in portuguese if f.kind == "person"}
+    assert people == {"Vladimir Putin"}
+    assert "Moscovo" in {f.text for f in portuguese}
+
+
+def test_the_report_says_how_sure_and_how_much_was_reused(seeds) -> None:  # type: ignore[no-untyped-def]
+    from retold.report.html import render_compare_html
+
+    html = render_compare_html(seeds)
+    assert f"probability {seeds.probability:.2f}" in html
+    assert f"reused {100 * seeds.reuse.share_a:.0f}% of A" in html
+    # 8 of the 9 sentences of each seed were taken over; the dropped one is not counted.
+    assert seeds.reuse.share_a == seeds.reuse.share_b == round(8 / 9, 4)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from retold.align import Alignment, covered, passages
+from retold.align import Alignment, passages
 from retold.article import Article
 from retold.dates import parse_date
 from retold.facts import FactChange, FactDiff
@@ -204,7 +204,7 @@ def relation_evidence(m: PairMeasures, relation: Relation, probability: float) -
             f"{m.longest_passage} sentences"
         )
     lines.append(
-        f"shared specifics (names, places, figures weighted by rarity): {m.specifics_shared:g}, "
+        f"shared specifics (names, places, figures weighted by rarity): {m.specifics_shared:.1f}, "
         f"{m.specifics_containment:.0%} of the lighter side's"
     )
     if m.fact_conflicts:
@@ -217,8 +217,13 @@ def relation_evidence(m: PairMeasures, relation: Relation, probability: float) -
 
 
 def reuse_view(alignment: Alignment, sentences_a: int, sentences_b: int) -> ReuseView:
+    """Reused passages, and the share of each side's sentences that were taken over inside them
+    (a sentence dropped or added within a passage's span is not counted as reused)."""
     runs = passages(alignment)
-    in_a, in_b = covered(runs, "a"), covered(runs, "b")
+    spans_a = {i for r in runs for i in range(r.a_start, r.a_end + 1)}
+    spans_b = {j for r in runs for j in range(r.b_start, r.b_end + 1)}
+    in_a = len(spans_a & {i for g in alignment.groups for i in g.a})
+    in_b = len(spans_b & {j for g in alignment.groups for j in g.b})
     return ReuseView(
         share_a=round(in_a / sentences_a, 4) if sentences_a else 0.0,
         share_b=round(in_b / sentences_b, 4) if sentences_b else 0.0,

@@ -47,6 +47,13 @@ def _header(result: CompareResult) -> Panel:
     lines = Text()
     lines.append("relation   ", style="bold")
     lines.append(result.relation, style=RELATION_STYLE[result.relation])
+    lines.append(f"  (probability {result.probability:.2f})", style="dim")
+    if result.reuse.passages:
+        lines.append(
+            f"\nreused     {result.reuse.share_a:.0%} of a, {result.reuse.share_b:.0%} of b "
+            f"in {len(result.reuse.passages)} passage(s)",
+            style="bold",
+        )
     lines.append(f"\nsimilarity {result.similarity:.2f}", style="bold")
     lines.append(f"  (topic {result.document_similarity:.2f}, model {result.model})", style="dim")
     lines.append("\ndirection  ", style="bold")
