@@ -56,3 +56,12 @@ def browser():  # type: ignore[no-untyped-def]
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def loopback_site():  # type: ignore[no-untyped-def]
+    """A real news site on 127.0.0.1 (tests/loopback.py), fresh for each test."""
+    from loopback import LoopbackSite
+
+    with LoopbackSite() as site:
+        yield site

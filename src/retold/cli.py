@@ -14,6 +14,8 @@ from retold.errors import RetoldError
 
 if TYPE_CHECKING:
     from retold.corpus.corpus import Corpus
+    from retold.corpus.follow import FollowEvent
+    from retold.ingest.fetch import Fetcher
 
 app = typer.Typer(
     name="retold",
@@ -33,9 +35,9 @@ def main() -> None:
 @app.command()
 def compare(
     a: Annotated[
-        Path, typer.Argument(help="The article taken as the source side (txt, html, json)")
+        str, typer.Argument(help="The article taken as the source side: a file or an http(s) URL")
     ],
-    b: Annotated[Path, typer.Argument(help="The article compared against it")],
+    b: Annotated[str, typer.Argument(help="The article compared against it: a file or a URL")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write a side-by-side HTML report here")
@@ -43,17 +45,26 @@ def compare(
     extractor: Annotated[
         str, typer.Option(help="Fact extractor for English: spacy or rules")
     ] = "spacy",
+    user_agent: Annotated[str | None, USER_AGENT_OPTION] = None,
+    timeout: Annotated[float, TIMEOUT_OPTION] = 15.0,
 ) -> None:
     """Explain how article B relates to article A: relation, direction, alignment, fact diff."""
-    from retold.pipeline import Pipeline
+    from retold.ingest.fetch import is_url
+    from retold.pipeline import ArticleInput, Pipeline
     from retold.settings import Settings
 
     if extractor not in ("spacy", "rules"):
         _fail(f"--extractor: expected 'spacy' or 'rules', got {extractor!r}")
     pipeline = Pipeline(Settings(fact_extractor=extractor))
+    inputs: list[ArticleInput] = [Path(x) for x in (a, b)]
     try:
-        prepared_a = pipeline.prepare(a)
-        prepared_b = pipeline.prepare(b)
+        if any(is_url(x) for x in (a, b)):
+            from retold.corpus.follow import document_of
+
+            with _fetcher(user_agent, timeout=timeout) as fetcher:
+                inputs = [document_of(fetcher.fetch(x)) if is_url(x) else Path(x) for x in (a, b)]
+        prepared_a = pipeline.prepare(inputs[0])
+        prepared_b = pipeline.prepare(inputs[1])
     except RetoldError as exc:
         _fail(str(exc))
     result = pipeline.compare_prepared(prepared_a, prepared_b)
@@ -72,6 +83,27 @@ def compare(
         render_compare(result, Console())
         if html is not None:
             Console(stderr=True).print(f"HTML report written to {html}")
+
+
+USER_AGENT_OPTION = typer.Option(
+    "--user-agent",
+    help="User-Agent sent when fetching URLs; put a contact in it (e.g. 'mybot (you@example.org)')",
+)
+TIMEOUT_OPTION = typer.Option(help="Seconds to wait for a web server before giving up")
+DELAY_OPTION = typer.Option(help="Seconds between two requests to one host (0: no politeness)")
+PER_HOST_OPTION = typer.Option(help="Requests in flight to one host at most")
+
+
+def _fetcher(
+    user_agent: str | None, timeout: float = 15.0, delay: float = 1.0, per_host: int = 2
+) -> Fetcher:
+    from retold.ingest.fetch import DEFAULT_USER_AGENT, Fetcher, FetchPolicy
+
+    policy = FetchPolicy(
+        user_agent=user_agent or DEFAULT_USER_AGENT, timeout=timeout, delay=delay,
+        per_host=per_host,
+    )  # fmt: skip
+    return Fetcher(policy)
 
 
 def _fail(message: str) -> None:
@@ -93,8 +125,11 @@ def _open_corpus(db: Path, must_exist: bool = True, read_only: bool = True) -> C
 @app.command()
 def ingest(
     inputs: Annotated[
-        list[Path],
-        typer.Argument(help="Files or folders: txt, html, json, jsonl, csv, warc, arc; .gz too"),
+        list[str],
+        typer.Argument(
+            help="Files or folders (txt, html, json, jsonl, csv, warc, arc; .gz too), or http(s) "
+            "URLs of pages, RSS/Atom feeds and sitemaps"
+        ),
     ],
     db: Annotated[Path, DB_OPTION] = Path("retold.db"),
     json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
@@ -111,15 +146,24 @@ def ingest(
     no_link: Annotated[
         bool, typer.Option("--no-link", help="Store only; judge candidate pairs later")
     ] = False,
+    user_agent: Annotated[str | None, USER_AGENT_OPTION] = None,
+    timeout: Annotated[float, TIMEOUT_OPTION] = 15.0,
+    delay: Annotated[float, DELAY_OPTION] = 1.0,
+    per_host: Annotated[int, PER_HOST_OPTION] = 2,
 ) -> None:
     """Add articles to a corpus: cleaned, fingerprinted, embedded, linked to their copies.
-    Re-running adds nothing new; a killed run resumes where it stopped."""
+    Re-running adds nothing new; a killed run resumes where it stopped. A URL fetched again with
+    a new text becomes a new version of its article. Exits 2 when every input failed."""
     import json
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from retold.corpus.follow import FollowReport
+    from retold.ingest.fetch import is_url
     from retold.ingest.records import FieldNames
 
+    urls = [x for x in inputs if is_url(x)]
+    paths = [Path(x) for x in inputs if not is_url(x)]
     fields = FieldNames(
         text=text_field, title=title_field, url=url_field, published=published_field,
         language=language_field, site=site_field,
@@ -131,7 +175,15 @@ def ingest(
     )  # fmt: skip
     with progress:
         task = progress.add_task("ingest", total=None)
-        report = corpus.ingest(inputs, fields, lambda n: progress.advance(task, n), link=False)
+        report = corpus.ingest(paths, fields, lambda n: progress.advance(task, n), link=False)
+        web = FollowReport()
+        if urls:
+            from retold.corpus.follow import Follower
+
+            progress.update(task, description="fetch")
+            with _fetcher(user_agent, timeout, delay, per_host) as fetcher:
+                follower = Follower(corpus, fetcher, lambda e: progress.advance(task, 1))
+                web = follower.follow(urls)
         if not no_link:
             progress.update(task, description="link")
             corpus.link()
@@ -142,9 +194,25 @@ def ingest(
         "chrome_lines_learnt": report.chrome_lines_learnt, "corpus": counts,
         "rejects": report.rejects,
     }  # fmt: skip
+    web_counts = {
+        kind: web.count(kind)
+        for kind in ("new", "version", "unchanged", "duplicate", "rejected", "failed")
+    }
+    rejects = report.rejects + [
+        {"record": e.url, "source": e.url, "location": "", "reason": e.detail or e.kind}
+        for e in web.failed
+    ]
+    summary["rejects"] = rejects
+    if urls:
+        summary["web"] = {**web_counts, "events": [event.__dict__ for event in web.events]}
+    succeeded = (
+        report.stored + report.duplicates + report.skipped + len(web.events) - len(web.failed)
+    )
     if json_output:
         sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     else:
+        from rich.markup import escape
+
         console = Console()
         console.print(
             f"read {report.read}: stored {report.stored}, exact duplicates {report.duplicates}, "
@@ -154,12 +222,18 @@ def ingest(
             f"corpus {db}: {counts['articles']} articles, {counts['duplicates']} exact duplicates, "
             f"{counts['pairs']} judged pairs, {counts['rejects']} rejects"
         )
-        for reject in report.rejects:
+        if urls:
+            console.print("web: " + ", ".join(f"{kind} {n}" for kind, n in web_counts.items()))
+        for reject in rejects:
             where = f" ({reject['location']})" if reject["location"] else ""
             console.print(
-                f"[red]rejected[/red] {reject['source']}{where}: {reject['reason']}",
+                f"[red]rejected[/red] {escape(reject['source'])}{escape(where)}: "
+                f"{escape(reject['reason'])}",
                 highlight=False,
+                soft_wrap=True,  # one line per reject, whatever the terminal's width
             )
+    if succeeded == 0 and rejects:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()
@@ -311,6 +385,116 @@ def export(
     else:
         for kind, path in written.items():
             Console().print(f"{kind}: {path}")
+
+
+def _seconds(text: str) -> float:
+    """'90', '90s', '15m', '1h', '1h30m' as seconds."""
+    import re
+
+    match = re.fullmatch(
+        r"\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*", text
+    )
+    if not text.strip() or match is None:
+        _fail(f"--every: expected a duration such as 90s, 15m or 1h, got {text!r}")
+        raise AssertionError  # unreachable: _fail exits
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+@app.command()
+def watch(
+    sources: Annotated[
+        Path, typer.Argument(help="A file listing feed, sitemap or page URLs, one per line")
+    ],
+    db: Annotated[Path, DB_OPTION] = Path("retold.db"),
+    every: Annotated[str, typer.Option(help="Time between two rounds: 90s, 15m, 1h")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Run one round and exit (for cron)")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per event (JSON lines)")
+    ] = False,
+    user_agent: Annotated[str | None, USER_AGENT_OPTION] = None,
+    timeout: Annotated[float, TIMEOUT_OPTION] = 15.0,
+    delay: Annotated[float, DELAY_OPTION] = 1.0,
+    per_host: Annotated[int, PER_HOST_OPTION] = 2,
+) -> None:
+    """Poll feeds, sitemaps and pages; ingest and link what is new, keep every new version of a
+    page. One line per new article or version. Ctrl+C or SIGTERM stops after the page in hand;
+    a restart resumes."""
+    import json
+    import signal
+    import threading
+
+    from retold.corpus.follow import Follower, read_source_list
+    from retold.corpus.follow import watch as watch_sources
+
+    period = _seconds(every)
+    try:
+        urls = read_source_list(sources)
+    except RetoldError as exc:
+        _fail(str(exc))
+    corpus = _open_corpus(db, must_exist=False, read_only=False)
+    stop = threading.Event()
+    console = Console()
+    errors = Console(stderr=True)
+
+    def request_stop(signum: int, frame: object) -> None:
+        errors.print("stopping after the page in hand…")
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    def show(event: FollowEvent) -> None:
+        if json_output:
+            sys.stdout.write(json.dumps(event.__dict__, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        elif event.kind in ("new", "version", "failed", "rejected", "duplicate"):
+            console.print(event.line(), highlight=False, markup=False)
+
+    def round_done(number: int, report: object, judged: int) -> None:
+        if not json_output:
+            errors.print(f"round {number} done: {judged} pairs judged")
+
+    with _fetcher(user_agent, timeout, delay, per_host) as fetcher:
+        follower = Follower(corpus, fetcher, show, stop)
+        watch_sources(follower, urls, period, once=once, on_round=round_done)
+    corpus.close()
+
+
+@app.command()
+def history(
+    page: Annotated[str, typer.Argument(help="A followed URL, or an article id")],
+    db: Annotated[Path, DB_OPTION] = Path("retold.db"),
+    json_output: Annotated[bool, typer.Option("--json", help="Print the versions as JSON")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the page's history as HTML here")
+    ] = None,
+) -> None:
+    """Every stored version of a page, with what changed each time; silent edits flagged."""
+    import json
+
+    from retold.corpus.follow import page_history
+
+    corpus = _open_corpus(db)
+    found = page_history(corpus.store, page)
+    if found is None:
+        _fail(f"{db}: no stored page {page} (fetch it with 'retold ingest {page} --db {db}')")
+        return
+    if html is not None:
+        from retold.report.history_html import render_history_html
+
+        try:
+            html.write_text(render_history_html(found), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{html}: cannot write the page ({exc.strerror or exc})")
+    if json_output:
+        sys.stdout.write(json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    from retold.report.terminal import render_history
+
+    render_history(found, Console())
+    if html is not None:
+        Console(stderr=True).print(f"HTML page written to {html}")
 
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retold.article import RawDocument
+from retold.article import Article, RawDocument
 from retold.corpus.ingest import (
     ARTICLE_VECTOR_MODEL,
     Ingester,
@@ -18,7 +18,7 @@ from retold.corpus.ingest import (
     article_vectors,
     fingerprint,
 )
-from retold.corpus.store import Store, StoredArticle
+from retold.corpus.store import Store, StoredArticle, StoredVersion
 from retold.corpus.vectors import VectorIndex
 from retold.embed import DIMENSIONS
 from retold.fingerprint import estimated_jaccard
@@ -26,6 +26,7 @@ from retold.ingest.records import FieldNames, Record, Reject, iter_records
 from retold.pipeline import ArticleInput, Pipeline, PreparedArticle
 from retold.result import CompareResult
 from retold.settings import DEFAULT_SETTINGS, Settings
+from retold.versions import VersionChanges, version_changes
 
 VECTOR_DIMENSION = DIMENSIONS[ARTICLE_VECTOR_MODEL]
 DEFAULT_FIELDS = FieldNames()
@@ -151,27 +152,82 @@ class Corpus:
         return found
 
     def link(self) -> int:
-        """Judge every new article against its candidates with the compare engine; store pairs."""
+        """Judge every new article against its candidates with the compare engine; store pairs.
+        An article is judged against the articles before it and, when it is a new version of an
+        older page, against every linked article after it too; a pair is kept as (older, newer)."""
         judged = 0
-        for article_id in self.store.unlinked_ids():
+        unlinked = self.store.unlinked_ids()
+        waiting = set(unlinked)
+        for article_id in unlinked:
             stored = self.store.get(article_id)
             assert stored is not None
             keys = self.store.band_keys_of(article_id)
             candidates = self.candidates(stored.signature, keys, stored.vector)
             results = []
-            for other_id in sorted(c for c in candidates if c < article_id):
-                result = self.compare_ids(other_id, article_id)
+            for other_id in sorted(c for c in candidates if c != article_id):
+                if other_id > article_id and other_id in waiting:
+                    continue  # judged when its own turn comes
+                first, second = min(other_id, article_id), max(other_id, article_id)
+                result = self.compare_ids(first, second)
                 judged += 1
                 if result.relation != "unrelated":
-                    results.append((other_id, result))
+                    results.append((first, second, result))
             with self.store.transaction() as connection:
-                for other_id, result in results:
+                for first, second, result in results:
                     self.store.upsert_pair(
-                        connection, other_id, article_id, result.relation, result.similarity,
+                        connection, first, second, result.relation, result.similarity,
                         result.direction, result.evidence, result.probability,
                     )  # fmt: skip
                 self.store.mark_linked(connection, article_id)
+            waiting.discard(article_id)
         return judged
+
+    # -- versions of a page -----------------------------------------------------------------
+    def add_version(
+        self, article_id: int, article: Article, url: str | None, fetched_at: str
+    ) -> VersionChanges:
+        """Store a new text of a stored article (its page changed): the diff against the previous
+        text is kept as a version, and the article is matched and linked again."""
+        if self.read_only:
+            raise RuntimeError("this corpus was opened read-only")
+        stored = self.store.get(article_id)
+        if stored is None:
+            raise KeyError(article_id)
+        result = self.pipeline.compare(stored.article, article)
+        changes = version_changes(result, article)
+        fp = fingerprint(article, self.settings)
+        vector = (
+            article_vectors(self.pipeline, [article])[0] if self.settings.embed_articles else None
+        )
+        earlier = self.store.versions(article_id)
+        with self.store.transaction() as connection:
+            if not earlier:  # stored from a file or feed before its page was followed
+                self.store.insert_version(connection, first_version(stored.article, article_id))
+            self.store.replace_article_text(
+                connection, article_id, article, fp.text_hash, fp.signature, fp.band_keys,
+                fp.sentence_hashes, vector,
+            )  # fmt: skip
+            self.store.insert_version(
+                connection,
+                StoredVersion(
+                    article_id=article_id,
+                    number=len(earlier) + (1 if earlier else 2),
+                    url=url,
+                    fetched_at=fetched_at,
+                    title=article.title,
+                    paragraphs=article.paragraphs,
+                    changes=changes.to_dict(),
+                    silent_edit=changes.silent_edit,
+                ),
+            )
+        if vector is not None:
+            self.vectors.replace(article_id, vector)
+            self.vectors.save()
+        self._prepared.pop(article_id, None)
+        return changes
+
+    def versions(self, article_id: int) -> list[StoredVersion]:
+        return self.store.versions(article_id)
 
     def prepared(self, article_id: int) -> PreparedArticle:
         if article_id not in self._prepared:
@@ -232,6 +288,19 @@ class Corpus:
             )
         hits.sort(key=lambda h: (RELATION_RANK[h.relation], -h.similarity))
         return hits[:top]
+
+
+def first_version(article: Article, article_id: int, fetched_at: str = "") -> StoredVersion:
+    return StoredVersion(
+        article_id=article_id,
+        number=1,
+        url=article.url,
+        fetched_at=fetched_at,
+        title=article.title,
+        paragraphs=article.paragraphs,
+        changes={},
+        silent_edit=False,
+    )
 
 
 RELATION_RANK = {

@@ -55,7 +55,50 @@ CREATE TABLE IF NOT EXISTS pairs (
     probability REAL NOT NULL DEFAULT 0.5,
     PRIMARY KEY (a, b)
 );
+CREATE TABLE IF NOT EXISTS web_pages (
+    url TEXT PRIMARY KEY,
+    article_id INTEGER REFERENCES articles(id),
+    text_hash TEXT,
+    etag TEXT, last_modified TEXT,
+    checked_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    number INTEGER NOT NULL,
+    url TEXT,
+    fetched_at TEXT NOT NULL,
+    title TEXT,
+    paragraphs TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    silent_edit INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, number)
+);
 """
+
+
+@dataclass
+class WebPage:
+    """What the store knows of a URL it has fetched: the article it became and the validators
+    that let the next fetch cost a 304 when nothing changed."""
+
+    url: str
+    article_id: int | None
+    text_hash: str | None
+    etag: str | None
+    last_modified: str | None
+    checked_at: str
+
+
+@dataclass
+class StoredVersion:
+    article_id: int
+    number: int
+    url: str | None
+    fetched_at: str
+    title: str | None
+    paragraphs: list[str]
+    changes: dict[str, Any]
+    silent_edit: bool
 
 
 @dataclass
@@ -228,7 +271,104 @@ class Store:
             ),
         )  # fmt: skip
 
+    def replace_article_text(
+        self,
+        connection: sqlite3.Connection,
+        article_id: int,
+        article: Article,
+        text_hash: str,
+        signature: np.ndarray,
+        band_keys: list[int],
+        sentence_hashes: list[int],
+        vector: np.ndarray | None,
+    ) -> None:
+        """A new version of a page: the article keeps its id and takes the new text; its pairs
+        are forgotten so that linking judges it again."""
+        connection.execute(
+            "UPDATE articles SET title = ?, published = ?, author = ?, language = ?,"
+            " attribution = ?, chrome = ?, paragraphs = ?, sentences = ?, text_hash = ?,"
+            " signature = ?, vector = ? WHERE id = ?",
+            (
+                article.title,
+                article.published,
+                article.author,
+                article.language,
+                json.dumps(article.attribution, ensure_ascii=False),
+                json.dumps(article.chrome, ensure_ascii=False),
+                json.dumps(article.paragraphs, ensure_ascii=False),
+                json.dumps([[s.text, s.paragraph] for s in article.sentences], ensure_ascii=False),
+                text_hash,
+                signature.astype(np.uint32).tobytes(),
+                None if vector is None else vector.astype(np.float32).tobytes(),
+                article_id,
+            ),
+        )
+        for table in ("lsh", "sentence_hashes", "linked"):
+            connection.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        connection.execute("DELETE FROM pairs WHERE a = ? OR b = ?", (article_id, article_id))
+        connection.executemany(
+            "INSERT INTO lsh(key, article_id) VALUES (?, ?)", [(k, article_id) for k in band_keys]
+        )
+        connection.executemany(
+            "INSERT INTO sentence_hashes(hash, article_id) VALUES (?, ?)",
+            [(h, article_id) for h in set(sentence_hashes)],
+        )
+
+    def insert_version(self, connection: sqlite3.Connection, version: StoredVersion) -> None:
+        connection.execute(
+            "INSERT INTO versions(article_id, number, url, fetched_at, title, paragraphs, changes,"
+            " silent_edit) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                version.article_id,
+                version.number,
+                version.url,
+                version.fetched_at,
+                version.title,
+                json.dumps(version.paragraphs, ensure_ascii=False),
+                json.dumps(version.changes, ensure_ascii=False),
+                int(version.silent_edit),
+            ),
+        )
+
+    def save_web_page(self, connection: sqlite3.Connection, page: WebPage) -> None:
+        connection.execute(
+            "INSERT INTO web_pages(url, article_id, text_hash, etag, last_modified, checked_at)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET article_id=excluded.article_id,"
+            " text_hash=excluded.text_hash, etag=excluded.etag,"
+            " last_modified=excluded.last_modified, checked_at=excluded.checked_at",
+            (
+                page.url, page.article_id, page.text_hash, page.etag, page.last_modified,
+                page.checked_at,
+            ),
+        )  # fmt: skip
+
     # -- reads ------------------------------------------------------------------------------
+    def web_page(self, url: str) -> WebPage | None:
+        row = self.connection.execute(
+            "SELECT url, article_id, text_hash, etag, last_modified, checked_at FROM web_pages"
+            " WHERE url = ?",
+            (url,),
+        ).fetchone()
+        return None if row is None else WebPage(*row)
+
+    def versions(self, article_id: int) -> list[StoredVersion]:
+        rows = self.connection.execute(
+            "SELECT article_id, number, url, fetched_at, title, paragraphs, changes, silent_edit"
+            " FROM versions WHERE article_id = ? ORDER BY number",
+            (article_id,),
+        )
+        return [
+            StoredVersion(
+                article_id=int(a), number=int(n), url=url, fetched_at=fetched, title=title,
+                paragraphs=json.loads(paragraphs), changes=json.loads(changes),
+                silent_edit=bool(silent),
+            )
+            for a, n, url, fetched, title, paragraphs, changes, silent in rows
+        ]  # fmt: skip
+
+    def linked_ids(self) -> set[int]:
+        return {int(i) for (i,) in self.connection.execute("SELECT article_id FROM linked")}
+
     def candidates_by_band_keys(self, keys: Iterable[int]) -> dict[int, int]:
         """Article ids sharing at least one LSH bucket with the keys, with how many they share."""
         keys = list(keys)

@@ -56,6 +56,12 @@ class VectorIndex:
         if ids:
             self.index.add(np.asarray(ids, dtype=np.uint64), vectors.astype(np.float32))
 
+    def replace(self, article_id: int, vector: np.ndarray) -> None:
+        """A new version of an article: its old vector goes, the new one takes its place."""
+        if self.index.contains(article_id):
+            self.index.remove(article_id)
+        self.add([article_id], vector.reshape(1, -1))
+
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The k nearest articles as (id, cosine similarity), most similar first."""
         if len(self.index) == 0:

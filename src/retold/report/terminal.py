@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from retold.result import CompareResult, FactItem
+
+if TYPE_CHECKING:
+    from retold.corpus.follow import PageHistory
 
 RELATION_STYLE = {
     "duplicate": "bold red",
@@ -108,3 +114,43 @@ def _facts(result: CompareResult) -> Table | Group | None:
         where = ", ".join([f"a{i}" for i in fact.a] + [f"b{j}" for j in fact.b])
         table.add_row(Text(change, style=styles[change]), fact.kind, fact.text, where)
     return table
+
+
+def render_history(history: PageHistory, console: Console) -> None:
+    """Each version of a page, oldest first, with what changed since the one before."""
+    silent = f", [bold red]{history.silent_edits} silent edits[/bold red]" * bool(
+        history.silent_edits
+    )
+    console.print(
+        Panel(
+            Text.from_markup(
+                f"{escape(history.url or '')}\narticle #{history.article_id}, "
+                f"{len(history.versions)} versions{silent}"
+            ),
+            title=escape(history.title or "(no title)"),
+        )
+    )
+    for version in history.versions:
+        changes = version.changes
+        flag = "  [bold red]silent edit[/bold red]" if version.silent_edit else ""
+        console.print(
+            f"[bold]version {version.number}[/bold] fetched {version.fetched_at or '?'}{flag}"
+        )
+        if version.number == 1:
+            console.print("  first version", style="dim")
+            continue
+        if changes.get("correction_note"):
+            console.print(f"  correction note: {changes['correction_note']}", markup=False)
+        for fact in changes.get("facts", []):
+            console.print(
+                f"  fact {fact['kind']}: {fact['before'] or '—'} → {fact['after'] or '—'}",
+                style="yellow",
+                markup=False,
+            )
+        for change in changes.get("changed", []):
+            console.print(f"  ~ {change['before']}", style="red", markup=False)
+            console.print(f"    {change['after']}", style="green", markup=False)
+        for sentence in changes.get("added", []):
+            console.print(f"  + {sentence}", style="green", markup=False)
+        for sentence in changes.get("dropped", []):
+            console.print(f"  - {sentence}", style="red", markup=False)

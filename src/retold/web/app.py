@@ -31,6 +31,7 @@ from retold.web.schemas import (
     ArticleOut,
     CompareIn,
     ErrorOut,
+    HistoryOut,
     NewArticleIn,
     SearchHitOut,
     SearchIn,
@@ -308,6 +309,19 @@ def create_app(config: ServerConfig, service: Service) -> FastAPI:
     def api_article(article_id: Id) -> dict[str, Any]:
         """One stored article: cleaned text, removed chrome, metadata and its family."""
         return service.article(article_id)
+
+    @app.get(
+        "/api/articles/{article_id}/versions",
+        response_model=HistoryOut,
+        responses=ERRORS | NOT_FOUND,
+        dependencies=api_dependencies,
+        tags=["api"],
+    )
+    def api_versions(article_id: Id) -> dict[str, Any]:
+        """Every stored version of the article's page, oldest first, each with what changed
+        since the one before (sentences added, dropped, changed; facts changed) and whether the
+        change was silent (a fact changed without a correction note)."""
+        return service.history(article_id).to_dict()
 
     @app.post(
         "/api/articles",

@@ -154,6 +154,46 @@ class ArticleOut(BaseModel):
     exact_copies: list[dict[str, Any]]
 
 
+class SentenceChangeOut(BaseModel):
+    before: str
+    after: str
+
+
+class FactEditOut(BaseModel):
+    kind: str
+    before: str | None
+    after: str | None
+
+
+class VersionChangesOut(BaseModel):
+    added: list[str] = Field(default_factory=list, description="Sentences new in this version")
+    dropped: list[str] = Field(default_factory=list, description="Sentences it no longer has")
+    changed: list[SentenceChangeOut] = Field(default_factory=list)
+    facts: list[FactEditOut] = Field(default_factory=list, description="Facts that changed")
+    correction_note: str | None = None
+    title_before: str | None = None
+    title_after: str | None = None
+    silent_edit: bool = False
+
+
+class VersionOut(BaseModel):
+    number: int = Field(description="1 for the first fetch")
+    fetched_at: str
+    url: str | None
+    title: str | None
+    text: str
+    silent_edit: bool = Field(description="A fact changed and the page carries no correction note")
+    changes: VersionChangesOut = Field(description="What changed since the version before")
+
+
+class HistoryOut(BaseModel):
+    url: str | None
+    article_id: int
+    title: str | None
+    silent_edits: int
+    versions: list[VersionOut]
+
+
 class AddedOut(BaseModel):
     status: str = Field(description="stored, duplicate (of article_id) or rejected")
     article_id: int | None

@@ -14,6 +14,7 @@ from typing import Any
 
 from retold.article import RawDocument
 from retold.corpus.corpus import Added, Corpus, SearchHit
+from retold.corpus.follow import PageHistory, page_history
 from retold.errors import InputError
 from retold.ingest import HTML_SUFFIXES, parse_document
 from retold.ingest.html import read_html
@@ -159,7 +160,15 @@ class Service:
                 "sentences": a.sentence_texts,
                 "story": self.story_of(article_id),
                 "exact_copies": self.corpus.store.duplicates_of(article_id),
+                "history": page_history(self.corpus.store, article_id),
             }
+
+    def history(self, article_id: int) -> PageHistory:
+        with self.lock:
+            found = page_history(self.corpus.store, article_id)
+            if found is None:
+                raise NotFound(f"no article {article_id}")
+            return found
 
     def counts(self) -> dict[str, int]:
         with self.lock:
