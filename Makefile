@@ -37,4 +37,5 @@ bench: setup
 	$(BIN)/python bench/bench_compare.py
 	$(BIN)/python bench/bench_lsh.py
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_fetch.py
 	$(BIN)/python bench/eval_realnews.py --before bench/results/realnews_before.json

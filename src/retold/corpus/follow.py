@@ -46,6 +46,15 @@ class FollowEvent:
 
 
 @dataclass
+class NewPage:
+    """A fetched page the store has not seen, waiting for its batch."""
+
+    fetched: Fetched
+    document: RawDocument
+    body_hash: str
+
+
+@dataclass
 class FollowReport:
     events: list[FollowEvent] = field(default_factory=list)
 
@@ -127,13 +136,22 @@ class Follower:
                 self._emit(report, self._listed(listing))
                 for item in listing.items:
                     pages.setdefault(item.url, item)
+        new: list[NewPage] = []
         for outcome in self._fetch_pages(pages, prefetched):
-            if self.stop.is_set():
-                break  # what was fetched and committed stays; the rest waits for the next run
             if isinstance(outcome, FetchError):
                 self._emit(report, FollowEvent("failed", outcome.source, detail=outcome.reason))
-                continue
-            self._emit(report, self.take(outcome, pages.get(outcome.url)))
+            else:
+                taken = self.take(outcome, pages.get(outcome.url))
+                if isinstance(taken, NewPage):
+                    new.append(taken)
+                else:
+                    self._emit(report, taken)
+            if len(new) >= self.corpus.settings.ingest_batch:
+                self._store_new(new, report)
+                new = []
+            if self.stop.is_set():
+                break  # the pages in hand are stored below; the rest waits for the next run
+        self._store_new(new, report)
         return report
 
     def _listed(self, listing: Listing) -> FollowEvent:
@@ -157,8 +175,9 @@ class Follower:
         report.events.append(event)
         self.on_event(event)
 
-    def take(self, fetched: Fetched, item: ListedItem | None = None) -> FollowEvent:
-        """Store one fetched page: new article, new version, or unchanged."""
+    def take(self, fetched: Fetched, item: ListedItem | None = None) -> FollowEvent | NewPage:
+        """Judge one fetched page: unchanged, a new version (stored now), or a new page (stored
+        with the next batch, so that its vectors and its commit are shared)."""
         url = fetched.url
         known = self.store.web_page(url)
         if fetched.not_modified:
@@ -185,7 +204,7 @@ class Follower:
             return FollowEvent(
                 "version", url, own, article.title, summary, silent_edit=changes.silent_edit
             )
-        return self._take_new(fetched, document, body_hash)
+        return NewPage(fetched, document, body_hash)
 
     def _own_article(self, url: str, known: WebPage | None) -> int | None:
         """The article this URL became, if it is its own (not a copy of another page's text)."""
@@ -196,33 +215,46 @@ class Follower:
             return None
         return known.article_id
 
-    def _take_new(self, fetched: Fetched, document: RawDocument, body_hash: str) -> FollowEvent:
-        url = fetched.url
-        key = page_key(url)
-        if self.store.record_status(key) is not None:  # its text was a copy or refused before
-            key = f"{key}@{fetched.fetched_at}"
-        self.corpus.ingest_records([Record(key, document)], link=False)
-        status = self.store.record_status(key)
-        assert status is not None
-        state, article_id, reason = status
-        if state == "rejected":
-            return FollowEvent("rejected", url, detail=reason)
+    def _store_new(self, pages: list[NewPage], report: FollowReport) -> None:
+        """Ingest new pages as one batch, then record each URL and its first version."""
+        if not pages:
+            return
+        records = []
+        for page in pages:
+            key = page_key(page.fetched.url)
+            if self.store.record_status(key) is not None:  # its text was a copy or refused before
+                key = f"{key}@{page.fetched.fetched_at}"
+            records.append(Record(key, page.document))
+        self.corpus.ingest_records(records, link=False)
+        events = []
         with self.store.transaction() as connection:
-            if state == "stored":
-                assert article_id is not None
-                stored = self.store.get(article_id)
-                assert stored is not None
-                self.store.insert_version(
-                    connection, first_version(stored.article, article_id, fetched.fetched_at)
+            for page, record in zip(pages, records, strict=True):
+                fetched = page.fetched
+                status = self.store.record_status(record.key)
+                assert status is not None
+                state, article_id, reason = status
+                if state == "rejected":
+                    events.append(FollowEvent("rejected", fetched.url, detail=reason))
+                    continue
+                if state == "stored":
+                    assert article_id is not None
+                    stored = self.store.get(article_id)
+                    assert stored is not None
+                    version = first_version(stored.article, article_id, fetched.fetched_at)
+                    self.store.insert_version(connection, version)
+                own = article_id if state == "stored" else None
+                self.store.save_web_page(
+                    connection,
+                    WebPage(fetched.url, own, page.body_hash, fetched.etag,
+                            fetched.last_modified, fetched.fetched_at),
+                )  # fmt: skip
+                kind = "new" if state == "stored" else "duplicate"
+                detail = None if state == "stored" else f"same text as article #{article_id}"
+                events.append(
+                    FollowEvent(kind, fetched.url, article_id, page.document.title, detail)
                 )
-            self.store.save_web_page(
-                connection,
-                WebPage(url, article_id if state == "stored" else None, body_hash, fetched.etag,
-                        fetched.last_modified, fetched.fetched_at),
-            )  # fmt: skip
-        kind = "new" if state == "stored" else "duplicate"
-        detail = None if state == "stored" else f"same text as article #{article_id}"
-        return FollowEvent(kind, url, article_id, document.title, detail)
+        for event in events:
+            self._emit(report, event)
 
     def _save_page(
         self, known: WebPage | None, fetched: Fetched, article_id: int | None, body_hash: str | None
