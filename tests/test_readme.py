@@ -25,7 +25,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
-COMMANDS = ("compare", "ingest", "search", "stories", "story", "export", "serve")
+COMMANDS = (
+    "compare", "ingest", "search", "stories", "story", "export", "serve", "watch", "history",
+)  # fmt: skip
 
 
 def test_every_command_and_option_is_documented() -> None:
