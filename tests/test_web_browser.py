@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -18,14 +19,9 @@ from conftest import DATA, ROOT, SEED_A, SEED_B, run_cli
 SHOTS = ROOT / "tests" / "artifacts" / "web"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The seeds and the port-strike family ingested by the CLI, then served on a free port."""
-    folder = tmp_path_factory.mktemp("served")
-    for path in (SEED_A, SEED_B, *sorted(DATA.glob("port_strike_*"))):
-        shutil.copy(path, folder / path.name)
-    db = folder / "news.db"
-    assert run_cli("ingest", folder, "--db", db).returncode == 0
+@contextmanager
+def serving(db: Path) -> Iterator[str]:
+    """`retold serve` on a free loopback port; its base URL once the models are loaded."""
     process = subprocess.Popen(
         [sys.executable, "-m", "retold", "serve", "--db", str(db), "--port", "0"],
         stdout=subprocess.PIPE,
@@ -39,9 +35,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert match, (
         f"no address in {line!r}; stderr: {process.stderr.read() if process.stderr else ''}"
     )
-    yield match.group(1).rstrip("/")
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        yield match.group(1).rstrip("/")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seeds and the port-strike family ingested by the CLI, then served on a free port."""
+    folder = tmp_path_factory.mktemp("served")
+    for path in (SEED_A, SEED_B, *sorted(DATA.glob("port_strike_*"))):
+        shutil.copy(path, folder / path.name)
+    db = folder / "news.db"
+    assert run_cli("ingest", folder, "--db", db).returncode == 0
+    with serving(db) as address:
+        yield address
 
 
 def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -160,3 +170,21 @@ def test_the_server_keeps_serving_while_loaded(server: str) -> None:
     with ThreadPoolExecutor(4) as pool:
         codes = list(pool.map(search, range(12)))
     assert codes == [200] * 12
+
+
+def test_article_page_shows_the_versions_of_a_followed_page(loopback_site, tmp_path, browser):  # type: ignore[no-untyped-def]
+    db = tmp_path / "news.db"
+    url = loopback_site.url("/news/waiting-list")
+    for _ in range(2):  # the second fetch finds a figure changed with no correction note
+        assert run_cli("ingest", url, "--db", db, "--delay", "0").returncode == 0
+    with serving(db) as address:
+        versions = httpx.get(f"{address}/api/articles/1/versions", timeout=30).json()
+        assert [v["number"] for v in versions["versions"]] == [1, 2]
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(f"{address}/articles/1")
+        page.wait_for_selector("#versions")
+        shoot(page, "9-article-versions")
+        newest = page.locator("#version-2")
+        assert "silent edit" in newest.inner_text()
+        assert "4,200" in newest.locator("del").first.inner_text()
+        assert "4,700" in newest.locator("ins").first.inner_text()
