@@ -193,6 +193,10 @@ def test_cli_ingest_feeds_history_and_compare_urls(loopback_site, tmp_path):  # 
     assert compared.returncode == 0, compared.stderr
     assert json.loads(compared.stdout)["relation"] == "duplicate"
 
+    found = run_cli("search", loopback_site.url("/news/bridge-closure"), "--db", db, "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)[0]["relation"] == "duplicate"
+
 
 def test_cli_ingest_reports_each_failed_url_and_exits_nonzero_when_all_fail(
     loopback_site, tmp_path

@@ -238,18 +238,31 @@ def ingest(
 
 @app.command()
 def search(
-    query: Annotated[Path, typer.Argument(help="The article to look for (txt, html, json)")],
+    query: Annotated[
+        str, typer.Argument(help="The article to look for: a file (txt, html, json) or a URL")
+    ],
     db: Annotated[Path, DB_OPTION] = Path("retold.db"),
     top: Annotated[int, typer.Option(help="How many results at most")] = 20,
     json_output: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
+    user_agent: Annotated[str | None, USER_AGENT_OPTION] = None,
+    timeout: Annotated[float, TIMEOUT_OPTION] = 15.0,
 ) -> None:
     """Find the corpus's copies, rewrites, translations and same-story coverage of an article."""
     import json
     from dataclasses import asdict
 
+    from retold.ingest.fetch import is_url
+    from retold.pipeline import ArticleInput
+
     corpus = _open_corpus(db)
     try:
-        hits = corpus.search(query, top)
+        item: ArticleInput = Path(query)
+        if is_url(query):
+            from retold.corpus.follow import document_of
+
+            with _fetcher(user_agent, timeout=timeout) as fetcher:
+                item = document_of(fetcher.fetch(query))
+        hits = corpus.search(item, top)
     except RetoldError as exc:
         _fail(str(exc))
     if json_output:
