@@ -110,6 +110,11 @@ ONE_PAGE_BOILERPLATE = [
     "Photo: Sergei Grits/AP",
     "(Photo by Kirill Kudryavtsev/AFP via Getty Images)",
     "Getty Images",
+    "(Reporting by Andrius Sytas in Vilnius; Editing by Mark Trevelyan)",
+    "ant-osh/jbr/kjl",
+    "Embed Quelle: DPA - Länge: 00:53s",
+    "The regime landed @Ryanair plane in Minsk https://t.co/x1Y2z3",
+    "— NEXTA (@nexta_tv) May 23, 2021",
 ]
 
 

@@ -181,3 +181,25 @@ def test_the_report_says_how_sure_and_how_much_was_reused(seeds) -> None:  # typ
     assert f"reused {100 * seeds.reuse.share_a:.0f}% of A" in html
     # 8 of the 9 sentences of each seed were taken over; the dropped one is not counted.
     assert seeds.reuse.share_a == seeds.reuse.share_b == round(8 / 9, 4)
+
+
+def test_a_spanish_trimmed_reprint_is_a_copy_whatever_it_adds(
+    pipeline: Pipeline, prepared: dict[str, PreparedArticle]
+) -> None:
+    # Two Spanish pages with the same agency sentences about the Notre-Dame fire, one trimmed.
+    result = pipeline.compare_prepared(
+        prepared["notre_dame_fire_2019-09"], prepared["notre_dame_fire_2019-10"]
+    )
+    assert result.relation in COPY
+    assert any("word sequences reused" in line for line in result.evidence)
+
+
+def test_names_match_across_languages_and_scripts() -> None:
+    from retold.specifics import article_specifics, specific_key
+
+    assert len({specific_key(n) for n in ("Naryszkin", "Naryshkin", "Нарышкин")}) == 1
+    assert specific_key("Witebsk") == specific_key("Vitebsk") == specific_key("Вітебськ")
+    french = article_specifics(["Le feu a ravagé Notre-Dame, selon l'Unesco."], "fr", None)
+    english = article_specifics(["Fire ravaged Notre Dame, Unesco said."], "en", None)
+    assert {"notre", "dame"} <= french.weights.keys() & english.weights.keys()
+    assert specific_key("Unesco") in french.weights

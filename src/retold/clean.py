@@ -55,7 +55,14 @@ BOILERPLATE = re.compile(
     r"(photo|foto|фото|φωτογραφία|image|picture|bild|imagem|imagen)( credits?)?\s*[:©/].{0,80}|"
     r"(photo|image) (by|credit|courtesy).{0,80}|"
     r"©.{0,80}|.{0,60}\((photo|foto|фото)[^)]{0,60}\)|"
-    r"(getty images|reuters|afp|ap photo|epa|shutterstock|istock)( via .{0,40})?"
+    r"(getty images|reuters|afp|ap photo|epa|shutterstock|istock)( via .{0,40})?|"
+    # wire credits and slugs: "(Reporting by ...; Editing by ...)", AFP's "ant-osh/jbr"
+    r"((additional )?reporting|writing|editing|compiled) by (?-i:[A-Z])\w+ (?-i:[A-Z]).{0,200}|"
+    r"our standards: the thomson reuters trust principles|"
+    r"[a-z]{2,4}(-[a-z]{2,4})*(/[a-z]{2,4}(-[a-z]{2,4})*)+|"
+    # embedded videos and posts: "Embed Quelle: DPA - Länge: 00:53s", a tweet and its byline
+    r"embed\b.{0,80}|.{0,280}(https?://t\.co/|pic\.twitter\.com/)\S*.{0,80}|"
+    r"— .{0,60}\(@\w+\) .{0,40}\d{4}"
     r")[\s.)\]]*$",
     re.IGNORECASE,
 )

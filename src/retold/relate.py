@@ -207,6 +207,8 @@ def relation_evidence(m: PairMeasures, relation: Relation, probability: float) -
         f"shared specifics (names, places, figures weighted by rarity): {m.specifics_shared:.1f}, "
         f"{m.specifics_containment:.0%} of the lighter side's"
     )
+    if not m.cross_lingual and m.shingle_containment > 0:
+        lines.append(f"{m.shingle_containment:.0%} of the shorter text's word sequences reused")
     if m.fact_conflicts:
         lines.append(
             f"{m.fact_conflicts} name(s), figure(s) or date(s) differ between linked sentences"

@@ -4,8 +4,11 @@ Two reports of one event share specifics that a report of another event with the
 does not (the flight number, the day, the second official's name); a topic shares only common
 words. Each specific is weighted by how rare it is (`wordfreq` Zipf frequency in the article's
 language; figures by their length), and keyed so that it matches across scripts and inflections:
-transliterated to ASCII (`anyascii`: Лукашенко → Lukashenko) and cut to its first letters
-(Лукашенка, Lukashenko's → "lukash").
+transliterated to ASCII (`anyascii`: Лукашенко → Lukashenko), spelt the same way whatever the
+language's conventions (Naryszkin, Naryshkin and Нарышкин → "narishkin", Witebsk and Vitebsk
+→ "vitebsk") and cut to its first letters (Лукашенка, Lukashenko → "lukas"; "naris", "viteb").
+Hyphenated names are split (Notre-Dame → notre, dame) and French and Italian elided articles
+dropped (l'Unesco → unesco).
 """
 
 from __future__ import annotations
@@ -16,8 +19,14 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
-KEY_LETTERS = 6
+WORD = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*")
+ELIDED_ARTICLE = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t|dell|nell|all|dall|sull)$", re.IGNORECASE)
+# One spelling for the sounds European languages write differently, longest first.
+SPELLING = (
+    ("shch", "sh"), ("tsch", "ch"), ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("w", "v"),
+    ("y", "i"), ("j", "i"), ("kh", "h"), ("ck", "k"), ("c", "k"),
+)  # fmt: skip
+KEY_LETTERS = 5
 # Zipf frequency 3 is about once in a million words (wordfreq's scale runs to ~8): at or above
 # "common", a word says little about which event an article reports.
 COMMON_ZIPF = 4.2
@@ -48,6 +57,8 @@ def article_specifics(sentences: list[str], language: str | None, title: str | N
     for text in ([title] if title else []) + sentences:
         for position, match in enumerate(WORD.finditer(text)):
             token = match.group()
+            if ELIDED_ARTICLE.match(token):
+                continue
             weight = _token_weight(token, language, sentence_start=position == 0)
             if weight <= 0:
                 continue
@@ -61,6 +72,8 @@ def specific_key(token: str) -> str:
     if token[0].isdigit():
         return re.sub(r"\D", "", token)
     ascii_form = re.sub(r"[^a-z]", "", anyascii(token).lower())
+    for written, spoken in SPELLING:
+        ascii_form = ascii_form.replace(written, spoken)
     return ascii_form[:KEY_LETTERS] if len(ascii_form) >= 3 else ""
 
 
