@@ -462,7 +462,7 @@ def watch(
             sys.stdout.write(json.dumps(event.__dict__, ensure_ascii=False) + "\n")
             sys.stdout.flush()
         elif event.kind in ("new", "version", "failed", "rejected", "duplicate"):
-            console.print(event.line(), highlight=False, markup=False)
+            console.print(event.line(), highlight=False, markup=False, soft_wrap=True)
 
     def round_done(number: int, report: object, judged: int) -> None:
         if not json_output:

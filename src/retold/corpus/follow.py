@@ -199,7 +199,7 @@ class Follower:
             self._save_page(known, fetched, own, body_hash)
             summary = (
                 f"+{len(changes.added)} -{len(changes.dropped)} ~{len(changes.changed)} sentences,"
-                f" {len(changes.facts)} facts changed"
+                f" {len(changes.facts)} fact{'s' * (len(changes.facts) != 1)} changed"
             )
             return FollowEvent(
                 "version", url, own, article.title, summary, silent_edit=changes.silent_edit

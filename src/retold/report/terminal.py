@@ -118,14 +118,13 @@ def _facts(result: CompareResult) -> Table | Group | None:
 
 def render_history(history: PageHistory, console: Console) -> None:
     """Each version of a page, oldest first, with what changed since the one before."""
-    silent = f", [bold red]{history.silent_edits} silent edits[/bold red]" * bool(
-        history.silent_edits
-    )
+    edits = history.silent_edits
+    silent = f", [bold red]{edits} silent edit{'s' * (edits != 1)}[/bold red]" * bool(edits)
     console.print(
         Panel(
             Text.from_markup(
                 f"{escape(history.url or '')}\narticle #{history.article_id}, "
-                f"{len(history.versions)} versions{silent}"
+                f"{len(history.versions)} version{'s' * (len(history.versions) != 1)}{silent}"
             ),
             title=escape(history.title or "(no title)"),
         )
