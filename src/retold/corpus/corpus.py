@@ -11,19 +11,14 @@ from pathlib import Path
 import numpy as np
 
 from retold.article import Article, RawDocument
-from retold.corpus.ingest import (
-    ARTICLE_VECTOR_MODEL,
-    Ingester,
-    IngestReport,
-    article_vectors,
-    fingerprint,
-)
+from retold.corpus.ingest import Ingester, IngestReport
 from retold.corpus.store import Store, StoredArticle, StoredVersion
 from retold.corpus.vectors import VectorIndex
 from retold.embed import DIMENSIONS
 from retold.fingerprint import estimated_jaccard
 from retold.ingest.records import FieldNames, Record, Reject, iter_records
 from retold.pipeline import ArticleInput, Pipeline, PreparedArticle
+from retold.prepare import ARTICLE_VECTOR_MODEL, article_vectors, fingerprint
 from retold.result import CompareResult
 from retold.settings import DEFAULT_SETTINGS, Settings
 from retold.versions import VersionChanges, version_changes

@@ -1,5 +1,6 @@
-"""Ingest: records → cleaned articles → fingerprints and vectors → the store, in batches that are
-committed whole, so that a run killed at any moment loses nothing and a re-run adds nothing."""
+"""Ingest: records → cleaned articles → fingerprints and vectors (`retold.prepare`) → the store,
+in batches that are committed whole, so that a run killed at any moment loses nothing and a
+re-run adds nothing."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ import numpy as np
 from retold.article import Article
 from retold.clean import is_sentence
 from retold.corpus.store import Store
-from retold.embed import DIMENSIONS, ModelName
 from retold.errors import InputError
-from retold.fingerprint import band_keys, minhash_signature, sentence_hash, shingles, text_hash
+from retold.fingerprint import sentence_hash
 from retold.ingest.records import Record, Reject
 from retold.pipeline import Pipeline
+from retold.prepare import Fingerprint, article_vectors, fingerprint
 from retold.segment import segment
-from retold.settings import Settings
 
 
 @dataclass
@@ -32,40 +32,6 @@ class IngestReport:
     chrome_lines_learnt: int = 0
     new_ids: list[int] = field(default_factory=list)
     rejects: list[dict[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class Fingerprint:
-    text_hash: str
-    signature: np.ndarray
-    band_keys: list[int]
-    sentence_hashes: list[int]
-
-
-def fingerprint(article: Article, settings: Settings) -> Fingerprint:
-    signature = minhash_signature(shingles(article.body), settings.minhash_permutations)
-    return Fingerprint(
-        text_hash=text_hash(article.body),
-        signature=signature,
-        band_keys=band_keys(signature, settings.lsh_bands),
-        sentence_hashes=[sentence_hash(s.text) for s in article.sentences],
-    )
-
-
-ARTICLE_VECTOR_MODEL: ModelName = "e5"
-
-
-def article_vectors(pipeline: Pipeline, articles: list[Article]) -> np.ndarray:
-    """One vector per article, from its title and lead sentences encoded as one passage by the
-    e5 model (~94 languages), so that an article and its translation land near each other
-    whatever the two languages."""
-    leads = [
-        " ".join([t for t in [a.title] if t] + a.sentence_texts[: pipeline.settings.lead_sentences])
-        for a in articles
-    ]
-    if not leads:
-        return np.zeros((0, DIMENSIONS[ARTICLE_VECTOR_MODEL]), dtype=np.float32)
-    return pipeline.embedder.encode(leads, ARTICLE_VECTOR_MODEL)
 
 
 def site_of(article: Article) -> str | None:

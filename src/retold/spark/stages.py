@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from retold.article import Article, Sentence
-from retold.corpus.ingest import article_vectors, fingerprint
 from retold.errors import InputError
 from retold.ingest.jsonobj import document_from_record
 from retold.pipeline import Pipeline
+from retold.prepare import article_vectors, fingerprint
 from retold.settings import Settings
 from retold.stories import edge_from_pair, family_communities, infer_original
 
