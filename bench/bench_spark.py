@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ingest import write_feed  # noqa: E402
 
 from retold import Corpus  # noqa: E402
+from retold.corpus.stories import build_stories  # noqa: E402
 from retold.spark.job import JobOptions, run, session  # noqa: E402
-from retold.stories import build_stories  # noqa: E402
 
 
 def main() -> None:

@@ -30,9 +30,9 @@ from realnews import Page, labelled_pairs, load_realnews, load_synthetic, true_c
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 from retold.corpus.corpus import Corpus  # noqa: E402
+from retold.corpus.stories import build_stories  # noqa: E402
 from retold.ingest.records import Record  # noqa: E402
 from retold.pipeline import Pipeline  # noqa: E402
-from retold.stories import build_stories  # noqa: E402
 
 COPY = {"duplicate", "near-duplicate", "rewrite", "translation"}
 SAME_EVENT = COPY | {"same-story"}

@@ -18,7 +18,7 @@ import pytest
 from conftest import DATA, SEED_A, SEED_B, run_cli
 
 from retold.corpus.corpus import Corpus
-from retold.stories import build_stories
+from retold.corpus.stories import build_stories
 
 
 def write_warc(path: Path, pages: list[tuple[str, bytes]]) -> None:

@@ -17,9 +17,9 @@ from conftest import ROOT
 from retold import Pipeline
 from retold.article import RawDocument
 from retold.corpus.corpus import Corpus
+from retold.corpus.stories import build_stories
 from retold.ingest.records import Record
 from retold.pipeline import PreparedArticle
-from retold.stories import build_stories
 
 STORIES = ROOT / "bench" / "data" / "realnews" / "stories"
 SPLIT = json.loads((ROOT / "bench" / "data" / "realnews" / "split.json").read_text())

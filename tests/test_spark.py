@@ -13,8 +13,8 @@ import pytest
 from conftest import DATA, ROOT, SEED_A, SEED_B, run_cli
 
 from retold import Corpus, Pipeline
+from retold.corpus.stories import build_stories
 from retold.spark.job import JobOptions, run, session
-from retold.stories import build_stories
 
 LABELLED = ROOT / "bench" / "data" / "labelled.jsonl"
 

@@ -298,7 +298,7 @@ def stories(
     """List story families with their copy groups, original and derivation graph."""
     import json
 
-    from retold.stories import build_stories
+    from retold.corpus.stories import build_stories
 
     corpus = _open_corpus(db)
     found = [
@@ -339,7 +339,7 @@ def story(
     """One story family: timeline, derivation graph, and each version's diff against its source."""
     import json
 
-    from retold.stories import build_stories
+    from retold.corpus.stories import build_stories
 
     corpus = _open_corpus(db)
     found = next((s for s in build_stories(corpus.store) if s.id == story_id), None)

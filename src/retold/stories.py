@@ -6,15 +6,18 @@ pairs that cover the same event: copy groups are collapsed to one node each and 
 (networkx, fixed seed) splits a component where a few stray edges join two dense groups, so one
 wrong same-story edge cannot merge two events. Both are recomputed from the stored pairs, which
 ingest extends incrementally.
+
+A stage on plain data: the judged pairs and the articles' summaries are handed to it (by
+`retold.corpus.stories` from the store, by the Spark job from its tables).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from retold.corpus.store import Store
 from retold.dates import parse_date
 
 COPY_RELATIONS = {"duplicate", "near-duplicate", "rewrite", "translation"}
@@ -129,20 +132,29 @@ def family_communities(pairs: list[dict[str, Any]]) -> list[list[int]]:
 FAMILY_RESOLUTION = 1.0
 
 
-def build_stories(store: Store, include_singletons: bool = False) -> list[Story]:
-    pairs = store.pairs()
-    duplicates = store.duplicates()
+def story_families(pairs: list[dict[str, Any]], article_ids: Iterable[int] = ()) -> list[list[int]]:
+    """The story families of `pairs`, and each of `article_ids` that is in none as a family of
+    its own; sorted, each named by its first (smallest) member."""
+    families_found = family_communities(pairs)
+    in_family = {m for family in families_found for m in family}
+    singletons = [[m] for m in article_ids if m not in in_family]
+    return sorted(families_found + singletons)
+
+
+def assemble_stories(
+    families: list[list[int]],
+    pairs: list[dict[str, Any]],
+    duplicates: list[dict[str, Any]],
+    articles: dict[int, dict[str, Any]],
+) -> list[Story]:
+    """One Story per family: its copy groups, edges and original, from the judged `pairs`, the
+    exact `duplicates` set aside at ingest and each member's summary in `articles`."""
     copies = UnionFind()
     for pair in pairs:
         if pair["relation"] in COPY_RELATIONS:
             copies.union(pair["a"], pair["b"])
-    families_found = family_communities(pairs)
-    in_family = {m for family in families_found for m in family}
-    singletons = [
-        [m] for m in (store.article_ids() if include_singletons else []) if m not in in_family
-    ]
     stories = []
-    for members in sorted(families_found + singletons):
+    for members in families:
         root = members[0]
         member_set = set(members)
         story_pairs = [
@@ -151,12 +163,14 @@ def build_stories(store: Store, include_singletons: bool = False) -> list[Story]
         groups = sorted(
             {tuple(copies.groups().get(copies.find(m), [m])) for m in members}, key=lambda g: g[0]
         )
-        articles = {m: _summary(store, m) for m in members}
+        summaries = {m: dict(articles[m]) for m in members}
         for duplicate in duplicates:
             if duplicate["duplicate_of"] in member_set:
-                articles[duplicate["duplicate_of"]].setdefault("exact_copies", []).append(duplicate)
+                summaries[duplicate["duplicate_of"]].setdefault("exact_copies", []).append(
+                    duplicate
+                )
         edges = [edge_from_pair(p) for p in story_pairs]
-        original, evidence = infer_original(members, edges, articles)
+        original, evidence = infer_original(members, edges, summaries)
         stories.append(
             Story(
                 id=root,
@@ -165,27 +179,10 @@ def build_stories(store: Store, include_singletons: bool = False) -> list[Story]
                 original=original,
                 original_evidence=evidence,
                 edges=edges,
-                articles=articles,
+                articles=summaries,
             )
         )
     return stories
-
-
-def _summary(store: Store, article_id: int) -> dict[str, Any]:
-    stored = store.get(article_id)
-    assert stored is not None
-    a = stored.article
-    return {
-        "id": article_id,
-        "title": a.title,
-        "source": a.source,
-        "url": a.url,
-        "published": a.published,
-        "site": a.site,
-        "language": a.language,
-        "attribution": a.attribution,
-        "sentences": len(a.sentences),
-    }
 
 
 def edge_from_pair(pair: dict[str, Any]) -> Edge:

@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 from retold.corpus.store import Store
-from retold.stories import Story, build_stories
+from retold.corpus.stories import build_stories
+from retold.stories import Story
 
 PAIR_COLUMNS = ["a", "b", "relation", "similarity", "direction", "evidence", "probability"]
 CLUSTER_COLUMNS = [

@@ -15,12 +15,13 @@ from typing import Any
 from retold.article import RawDocument
 from retold.corpus.corpus import Added, Corpus, SearchHit
 from retold.corpus.follow import PageHistory, page_history
+from retold.corpus.stories import build_stories
 from retold.errors import InputError
 from retold.ingest import HTML_SUFFIXES, parse_document
 from retold.ingest.html import read_html
 from retold.pipeline import PreparedArticle
 from retold.result import CompareResult
-from retold.stories import Story, build_stories
+from retold.stories import Story
 from retold.web.schemas import ArticleIn
 
 UPLOAD_SUFFIXES = {".txt", ".json", *HTML_SUFFIXES}
