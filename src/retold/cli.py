@@ -339,7 +339,7 @@ def story(
     """One story family: timeline, derivation graph, and each version's diff against its source."""
     import json
 
-    from retold.corpus.stories import build_stories
+    from retold.corpus.stories import build_stories, story_diffs
 
     corpus = _open_corpus(db)
     found = next((s for s in build_stories(corpus.store) if s.id == story_id), None)
@@ -349,7 +349,7 @@ def story(
     if html is not None:
         from retold.report.story_html import render_story_html
 
-        html.write_text(render_story_html(found, corpus), encoding="utf-8")
+        html.write_text(render_story_html(found, story_diffs(corpus, found)), encoding="utf-8")
     if json_output:
         sys.stdout.write(json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retold.dates import parse_date
+from retold.result import CompareResult
 
 COPY_RELATIONS = {"duplicate", "near-duplicate", "rewrite", "translation"}
 FAMILY_RELATIONS = COPY_RELATIONS | {"same-story"}
@@ -64,6 +65,17 @@ class Story:
             "articles": [self.articles[i] for i in self.members],
             "edges": [edge.__dict__ for edge in self.edges],
         }
+
+
+@dataclass
+class StoryDiff:
+    """One member of a story against the member it derives from (or is linked to), as the story
+    page shows each version's differences from its source."""
+
+    parent: int
+    child: int
+    edge: Edge
+    result: CompareResult
 
 
 class UnionFind:

@@ -1,11 +1,13 @@
-"""The corpus's story families: the stored pairs and articles handed to the stories stage."""
+"""The corpus's story families: the stored pairs and articles handed to the stories stage, and
+each family's diffs computed by the compare engine for the story page to render."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from retold.corpus.corpus import Corpus
 from retold.corpus.store import Store
-from retold.stories import Story, assemble_stories, story_families
+from retold.stories import Story, StoryDiff, assemble_stories, parent_edges, story_families
 
 
 def build_stories(store: Store, include_singletons: bool = False) -> list[Story]:
@@ -30,3 +32,11 @@ def article_summary(store: Store, article_id: int) -> dict[str, Any]:
         "attribution": a.attribution,
         "sentences": len(a.sentences),
     }
+
+
+def story_diffs(corpus: Corpus, story: Story) -> list[StoryDiff]:
+    """Each member against its parent in the derivation graph (`parent_edges`)."""
+    return [
+        StoryDiff(parent, child, edge, corpus.compare_ids(parent, child))
+        for parent, child, edge in parent_edges(story)
+    ]

@@ -6,13 +6,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from retold.report.html import _environment
-from retold.stories import Story, parent_edges
-
-if TYPE_CHECKING:
-    from retold.corpus.corpus import Corpus
+from retold.stories import Story, StoryDiff
 
 NODE_WIDTH, NODE_HEIGHT, COLUMN_GAP, ROW_GAP = 180, 44, 90, 24
 
@@ -86,13 +83,10 @@ def layout(story: Story) -> tuple[list[Node], list[dict[str, Any]], int, int]:
     return list(nodes.values()), lines, int(width), int(height)
 
 
-def story_context(story: Story, corpus: Corpus) -> dict[str, Any]:
-    """What the story templates need: the laid-out graph, the timeline, each version's diff."""
+def story_context(story: Story, diffs: list[StoryDiff]) -> dict[str, Any]:
+    """What the story templates need: the laid-out graph, the timeline, each version's diff
+    (`diffs`, computed by the caller: `retold.corpus.stories.story_diffs`)."""
     nodes, lines, width, height = layout(story)
-    diffs = []
-    for parent, child, edge in parent_edges(story):
-        result = corpus.compare_ids(parent, child)
-        diffs.append({"parent": parent, "child": child, "edge": edge, "result": result})
     timeline = sorted(
         (story.articles[m] for m in story.members),
         key=lambda a: (a.get("published") or "9999", a["id"]),
@@ -104,5 +98,5 @@ def story_context(story: Story, corpus: Corpus) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def render_story_html(story: Story, corpus: Corpus) -> str:
-    return _environment().get_template("story.html").render(**story_context(story, corpus))
+def render_story_html(story: Story, diffs: list[StoryDiff]) -> str:
+    return _environment().get_template("story.html").render(**story_context(story, diffs))

@@ -424,8 +424,7 @@ def create_app(config: ServerConfig, service: Service) -> FastAPI:
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: Id) -> Response:
         story = service.story(story_id)
-        with service.lock:
-            context = story_context(story, service.corpus)
+        context = story_context(story, service.story_diffs(story))
         return page(request, "story.html", web=True, **context)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -15,13 +15,13 @@ from typing import Any
 from retold.article import RawDocument
 from retold.corpus.corpus import Added, Corpus, SearchHit
 from retold.corpus.follow import PageHistory, page_history
-from retold.corpus.stories import build_stories
+from retold.corpus.stories import build_stories, story_diffs
 from retold.errors import InputError
 from retold.ingest import HTML_SUFFIXES, parse_document
 from retold.ingest.html import read_html
 from retold.pipeline import PreparedArticle
 from retold.result import CompareResult
-from retold.stories import Story
+from retold.stories import Story, StoryDiff
 from retold.web.schemas import ArticleIn
 
 UPLOAD_SUFFIXES = {".txt", ".json", *HTML_SUFFIXES}
@@ -136,6 +136,10 @@ class Service:
         if found is None:
             raise NotFound(f"no story {story_id}")
         return found
+
+    def story_diffs(self, story: Story) -> list[StoryDiff]:
+        with self.lock:
+            return story_diffs(self.corpus, story)
 
     def story_of(self, article_id: int) -> int | None:
         return next((s.id for s in self.stories() if article_id in s.members), None)
