@@ -1,7 +1,8 @@
 """Versions of one page: what changed between two fetches of a URL, and whether the outlet said so.
 
 A changed fact (a figure, a date, a name, a quote) with no correction note on the page is a
-silent edit, the thing NewsDiffs and diffengine were built to catch.
+silent edit, the thing NewsDiffs and diffengine were built to catch. A page's history is its
+versions, oldest first, as the store hands them over (`retold.corpus.follow.page_history`).
 """
 
 from __future__ import annotations
@@ -112,3 +113,52 @@ def version_changes(result: CompareResult, after: Article) -> VersionChanges:
         title_before=result.a.title if title_changed else None,
         title_after=result.b.title if title_changed else None,
     )
+
+
+@dataclass
+class StoredVersion:
+    """One fetch of a page as the store keeps it, with its changes from the version before."""
+
+    article_id: int
+    number: int
+    url: str | None
+    fetched_at: str
+    title: str | None
+    paragraphs: list[str]
+    changes: dict[str, Any]
+    silent_edit: bool
+
+
+@dataclass
+class PageHistory:
+    """Every stored version of one page, oldest first, each with its changes from the one before."""
+
+    url: str | None
+    article_id: int
+    title: str | None
+    versions: list[StoredVersion]
+
+    @property
+    def silent_edits(self) -> int:
+        return sum(1 for v in self.versions if v.silent_edit)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "article_id": self.article_id,
+            "title": self.title,
+            "silent_edits": self.silent_edits,
+            "versions": [version_dict(v) for v in self.versions],
+        }
+
+
+def version_dict(version: StoredVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "fetched_at": version.fetched_at,
+        "url": version.url,
+        "title": version.title,
+        "text": "\n\n".join(version.paragraphs),
+        "silent_edit": version.silent_edit,
+        "changes": version.changes,
+    }

@@ -12,7 +12,7 @@ import numpy as np
 
 from retold.article import Article, RawDocument
 from retold.corpus.ingest import Ingester, IngestReport
-from retold.corpus.store import Store, StoredArticle, StoredVersion
+from retold.corpus.store import Store, StoredArticle
 from retold.corpus.vectors import VectorIndex
 from retold.embed import DIMENSIONS
 from retold.fingerprint import estimated_jaccard
@@ -21,7 +21,7 @@ from retold.pipeline import ArticleInput, Pipeline, PreparedArticle
 from retold.prepare import ARTICLE_VECTOR_MODEL, article_vectors, fingerprint
 from retold.result import CompareResult
 from retold.settings import DEFAULT_SETTINGS, Settings
-from retold.versions import VersionChanges, version_changes
+from retold.versions import StoredVersion, VersionChanges, version_changes
 
 VECTOR_DIMENSION = DIMENSIONS[ARTICLE_VECTOR_MODEL]
 DEFAULT_FIELDS = FieldNames()

@@ -12,17 +12,17 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from retold.article import RawDocument
 from retold.corpus.corpus import Corpus, first_version
-from retold.corpus.store import Store, StoredVersion, WebPage
+from retold.corpus.store import Store, WebPage
 from retold.errors import InputError
 from retold.fingerprint import text_hash
 from retold.ingest import parse_document
 from retold.ingest.feeds import ListedItem, Listing, listing_of, read_listing
 from retold.ingest.fetch import Fetched, Fetcher, FetchError, normalise_url
 from retold.ingest.records import Record
+from retold.versions import PageHistory
 
 PAGE_SUFFIXES = {"text/plain": ".txt", "application/json": ".json"}
 
@@ -293,41 +293,6 @@ def watch(
             break
         follower.stop.wait(every)
     return rounds
-
-
-@dataclass
-class PageHistory:
-    """Every stored version of one page, oldest first, each with its changes from the one before."""
-
-    url: str | None
-    article_id: int
-    title: str | None
-    versions: list[StoredVersion]
-
-    @property
-    def silent_edits(self) -> int:
-        return sum(1 for v in self.versions if v.silent_edit)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "article_id": self.article_id,
-            "title": self.title,
-            "silent_edits": self.silent_edits,
-            "versions": [version_dict(v) for v in self.versions],
-        }
-
-
-def version_dict(version: StoredVersion) -> dict[str, Any]:
-    return {
-        "number": version.number,
-        "fetched_at": version.fetched_at,
-        "url": version.url,
-        "title": version.title,
-        "text": "\n\n".join(version.paragraphs),
-        "silent_edit": version.silent_edit,
-        "changes": version.changes,
-    }
 
 
 def page_history(store: Store, url_or_id: str | int) -> PageHistory | None:

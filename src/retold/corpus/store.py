@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from retold.article import Article, Sentence
+from retold.versions import StoredVersion
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -87,18 +88,6 @@ class WebPage:
     etag: str | None
     last_modified: str | None
     checked_at: str
-
-
-@dataclass
-class StoredVersion:
-    article_id: int
-    number: int
-    url: str | None
-    fetched_at: str
-    title: str | None
-    paragraphs: list[str]
-    changes: dict[str, Any]
-    silent_edit: bool
 
 
 @dataclass

@@ -3,12 +3,8 @@ and whether the outlet said so. All text is escaped (Jinja2 autoescape)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from retold.report.html import _environment
-
-if TYPE_CHECKING:
-    from retold.corpus.follow import PageHistory
+from retold.versions import PageHistory
 
 
 def render_history_html(history: PageHistory) -> str:

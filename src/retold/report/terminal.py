@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
@@ -11,9 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from retold.result import CompareResult, FactItem
-
-if TYPE_CHECKING:
-    from retold.corpus.follow import PageHistory
+from retold.versions import PageHistory
 
 RELATION_STYLE = {
     "duplicate": "bold red",

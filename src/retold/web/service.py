@@ -14,7 +14,7 @@ from typing import Any
 
 from retold.article import RawDocument
 from retold.corpus.corpus import Added, Corpus, SearchHit
-from retold.corpus.follow import PageHistory, page_history
+from retold.corpus.follow import page_history
 from retold.corpus.stories import build_stories, story_diffs
 from retold.errors import InputError
 from retold.ingest import HTML_SUFFIXES, parse_document
@@ -22,6 +22,7 @@ from retold.ingest.html import read_html
 from retold.pipeline import PreparedArticle
 from retold.result import CompareResult
 from retold.stories import Story, StoryDiff
+from retold.versions import PageHistory
 from retold.web.schemas import ArticleIn
 
 UPLOAD_SUFFIXES = {".txt", ".json", *HTML_SUFFIXES}
