@@ -11,6 +11,8 @@ from retold.stories import Story, StoryDiff, assemble_stories, parent_edges, sto
 
 
 def build_stories(store: Store, include_singletons: bool = False) -> list[Story]:
+    """The stored pairs' story families (and, with `include_singletons`, every other article as
+    a family of its own), each with its copy groups, edges, original and members' summaries."""
     pairs = store.pairs()
     families = story_families(pairs, store.article_ids() if include_singletons else [])
     articles = {m: article_summary(store, m) for family in families for m in family}
