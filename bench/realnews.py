@@ -30,6 +30,8 @@ REALNEWS = ROOT / "data" / "realnews"
 SYNTHETIC = ROOT / "data" / "labelled.jsonl"
 # The stored pages begin with the crawl's date note (" date 2021-05-23 ..."): page metadata,
 # not article text.
+# Pages of two events that share this much of their word 5-shingles were written to one template.
+HARD_CONTAINMENT = 0.1
 DATE_NOTE = re.compile(r"^\s*date (\d{4}-\d{2}(?:-\d{2})?)\s+")
 
 
@@ -129,15 +131,30 @@ class JudgedPair:
 
 
 def labelled_pairs(
-    pages: list[Page], cross_sample: int | None, seed: int = 7
+    pages: list[Page], cross_sample: int | None, seed: int = 7, hard_across: bool = False
 ) -> list[tuple[Page, Page]]:
     """Every pair within a story file (a story with its hard negatives), and pairs across story
-    files: all of them, or a random sample of `cross_sample`."""
+    files: all of them, or a random sample of `cross_sample`. With `hard_across`, every pair
+    across files that shares word sequences (template-written events: one wording, other names
+    and figures) is kept besides the sample: those are the pairs a corpus's candidate search
+    puts before the judge, and a random sample holds few of them."""
     within = [(x, y) for x, y in combinations(pages, 2) if x.base_story == y.base_story]
     across = [(x, y) for x, y in combinations(pages, 2) if x.base_story != y.base_story]
+    hard: list[tuple[Page, Page]] = []
+    if hard_across:
+        from retold.fingerprint import containment, shingles
+
+        grams = {page.id: shingles(page.text) for page in pages}
+
+        def shared(x: Page, y: Page) -> float:
+            a, b = grams[x.id], grams[y.id]
+            return max(containment(a, b), containment(b, a))
+
+        hard = [(x, y) for x, y in across if shared(x, y) >= HARD_CONTAINMENT]
+        across = [(x, y) for x, y in across if shared(x, y) < HARD_CONTAINMENT]
     if cross_sample is not None and len(across) > cross_sample:
         across = random.Random(seed).sample(across, cross_sample)
-    return within + across
+    return within + hard + across
 
 
 def prepare_all(pipeline: Pipeline, pages: list[Page]) -> dict[str, PreparedArticle]:

@@ -45,14 +45,15 @@ MAX_FALSE_STORY = 0.01
 
 
 def collect(
-    pipeline: Pipeline, pages: list, cross_sample: int | None
+    pipeline: Pipeline, pages: list, cross_sample: int | None, hard_across: bool = False
 ) -> list[tuple[dict, str, str]]:
     """(features, true class, group) per labelled pair; the group is the story file of the
     pair's first page, so that folds never split a story."""
     prepared = prepare_all(pipeline, pages)
+    pairs = labelled_pairs(pages, cross_sample, hard_across=hard_across)
     return [
         (pair_features(jp.judgement.measures), jp.truth, jp.x.base_story)
-        for jp in judge_pairs(pipeline, labelled_pairs(pages, cross_sample), prepared)
+        for jp in judge_pairs(pipeline, pairs, prepared)
     ]
 
 
@@ -121,7 +122,7 @@ def main() -> None:
         pipeline = Pipeline()
         pipeline.relation_model = None  # measures only; never the model being replaced
         dev = collect(pipeline, load_realnews("dev"), cross_sample=None)
-        synthetic = collect(pipeline, load_synthetic(), cross_sample=3000)
+        synthetic = collect(pipeline, load_synthetic(), cross_sample=3000, hard_across=True)
         if args.cache:
             args.cache.write_text(json.dumps({"dev": dev, "synthetic": synthetic}))
     names = list(dev[0][0])

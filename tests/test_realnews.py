@@ -203,3 +203,50 @@ def test_names_match_across_languages_and_scripts() -> None:
     english = article_specifics(["Fire ravaged Notre Dame, Unesco said."], "en", None)
     assert {"notre", "dame"} <= french.weights.keys() & english.weights.keys()
     assert specific_key("Unesco") in french.weights
+
+
+def test_a_translation_keeps_its_source_s_sentence_order() -> None:
+    """The order evidence counts mutual-best sentence pairs that run in one order on both
+    sides: high for a sentence-by-sentence translation, lower once its sentences are shuffled
+    against an unrelated report."""
+    from retold.align import sentence_order
+
+    pipeline = Pipeline()
+    english = [
+        "The airline said the plane had been diverted to Minsk after a bomb alert.",
+        "Passengers were kept on board for several hours.",
+        "Opposition journalist Roman Protasevich was arrested after landing.",
+        "European leaders called the diversion a hijacking.",
+    ]
+    polish = [
+        "Linia lotnicza poinformowała, że samolot skierowano do Mińska po alarmie bombowym.",
+        "Pasażerów przez kilka godzin trzymano na pokładzie.",
+        "Opozycyjny dziennikarz Roman Protasiewicz został zatrzymany po wylądowaniu.",
+        "Europejscy przywódcy nazwali to porwaniem.",
+    ]
+    vectors_en = pipeline.embedder.encode(english, "multilingual")
+    vectors_pl = pipeline.embedder.encode(polish, "multilingual")
+    in_order = sentence_order(vectors_en, vectors_pl)
+    assert in_order.chain == 4 and in_order.chain_margin > 0.1
+    shuffled = sentence_order(vectors_en, vectors_pl[[2, 0, 3, 1]])
+    assert shuffled.chain < in_order.chain
+    assert sentence_order(vectors_en[:0], vectors_pl).chain == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "accepted"),
+    [
+        # AFP in Romanian: four of five sentences translated in order, each scored by e5 just
+        # under its link threshold
+        ("zelensky_belarus_flights_halt_2021-12", "zelensky_belarus_flights_halt_2021-13", COPY),
+        # the KGB–SVR statement in Polish and English: names spelt differently, order kept
+        ("kgb_fsb_cooperation_2021-05", "kgb_fsb_cooperation_2021-07", COPY),
+        # an English and a Ukrainian report of the Ryanair landing, written independently
+        ("ryanair_minsk_2021-01", "ryanair_minsk_2021-14", SAME_EVENT),
+    ],
+)
+def test_versions_across_languages_are_seen_by_their_order_and_their_leads(
+    pipeline: Pipeline, first: str, second: str, accepted: set[str]
+) -> None:
+    result = pipeline.compare(page(first), page(second))
+    assert result.relation in accepted, (result.relation, result.probability)

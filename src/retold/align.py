@@ -10,6 +10,7 @@ on the source side and `added` on the derived side.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -233,3 +234,84 @@ def passages(alignment: Alignment, min_sentences: int = 2, max_gap: int = 1) -> 
         if min(sum(len(g.a) for g in run), sum(len(g.b) for g in run)) >= min_sentences:
             found.append(passage)
     return found
+
+
+@dataclass(frozen=True)
+class SentenceOrder:
+    """How a copy shows through the raw similarities, whatever the link threshold: sentences
+    that are each other's best match (mutual best), the longest chain of them in the same order
+    on both sides, and how far each of those stands out from the runner-up. A translation keeps
+    the order of its source even where its scores sit under the link threshold; two reports of
+    one event have best matches too, but in no particular order and barely above the rest."""
+
+    chain: int = 0  # mutual-best pairs in one increasing order on both sides
+    chain_score: float = 0.0  # their mean cosine
+    chain_margin: float = 0.0  # their mean lead over the next best in their row and column
+    mutual: int = 0  # mutual-best pairs in any order
+    distinct: int = 0  # chain pairs that lead their row and column by a clear margin
+    spread: int = 0  # sentences the chain spans, on its wider side
+    contrast_a: float = 0.0  # mean lead of a sentence's best match over its typical match
+    contrast_b: float = 0.0
+
+
+# A chain pair "leads clearly" when it beats the next best cell of its row and column by this.
+DISTINCT_LEAD = 0.05
+
+
+def sentence_order(vectors_a: np.ndarray, vectors_b: np.ndarray) -> SentenceOrder:
+    if not len(vectors_a) or not len(vectors_b):
+        return SentenceOrder()
+    similarity = vectors_a @ vectors_b.T
+    best_of_a = similarity.argmax(axis=1)
+    best_of_b = similarity.argmax(axis=0)
+    pairs = [(i, int(j)) for i, j in enumerate(best_of_a) if best_of_b[j] == i]
+    chain = _longest_increasing(pairs)
+    contrast_a = float((similarity.max(axis=1) - np.median(similarity, axis=1)).mean())
+    contrast_b = float((similarity.max(axis=0) - np.median(similarity, axis=0)).mean())
+    if not chain:
+        return SentenceOrder(mutual=len(pairs))
+    scores = [float(similarity[i, j]) for i, j in chain]
+    margins = [_lead(similarity, i, j) for i, j in chain]
+    return SentenceOrder(
+        chain=len(chain),
+        chain_score=round(sum(scores) / len(scores), 4),
+        chain_margin=round(sum(margins) / len(margins), 4),
+        mutual=len(pairs),
+        distinct=sum(margin >= DISTINCT_LEAD for margin in margins),
+        spread=max(chain[-1][0] - chain[0][0], chain[-1][1] - chain[0][1]) + 1,
+        contrast_a=round(contrast_a, 4),
+        contrast_b=round(contrast_b, 4),
+    )
+
+
+def _lead(similarity: np.ndarray, i: int, j: int) -> float:
+    """How much (i, j) beats the best other cell of its row and column; 0 for a 1×1 matrix."""
+    others = np.concatenate([np.delete(similarity[i], j), np.delete(similarity[:, j], i)])
+    if not len(others):
+        return 0.0
+    return max(0.0, float(similarity[i, j] - others.max()))
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of (i, j) pairs, sorted by i, whose j also increase
+    (patience sorting, n log n: a 3,000-sentence article stays cheap)."""
+    pairs = sorted(pairs)
+    tails: list[int] = []  # tails[k]: index of the pair ending the best chain of length k + 1
+    tail_values: list[int] = []
+    previous = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        position = bisect_left(tail_values, j)
+        if position:
+            previous[k] = tails[position - 1]
+        if position == len(tails):
+            tails.append(k)
+            tail_values.append(j)
+        else:
+            tails[position] = k
+            tail_values[position] = j
+    chain = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = previous[k]
+    return chain[::-1]

@@ -54,3 +54,7 @@ class Article:
     @property
     def sentence_texts(self) -> list[str]:
         return [s.text for s in self.sentences]
+
+    def lead(self, sentences: int) -> str:
+        """The title and first sentences as one passage: what an article vector encodes."""
+        return " ".join([t for t in [self.title] if t] + self.sentence_texts[:sentences])

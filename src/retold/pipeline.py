@@ -14,6 +14,7 @@ from retold.align import (
     align,
     covered,
     passages,
+    sentence_order,
 )
 from retold.article import Article, RawDocument
 from retold.clean import clean
@@ -44,6 +45,9 @@ from retold.settings import DEFAULT_SETTINGS, Settings
 from retold.specifics import Specifics, article_specifics, overlap
 
 ArticleInput = str | Path | RawDocument | Article
+# The lead passages of any two languages are compared by e5 (~94 languages): the corpus's
+# article vectors, and a same-event signal of their own in the relation model.
+LEAD_MODEL: ModelName = "e5"
 MODEL_NAMES = {
     "english": "all-MiniLM-L6-v2",
     "multilingual": "universal-sentence-encoder-multilingual-3",
@@ -57,6 +61,7 @@ class PreparedArticle:
     facts: list[Fact]
     specifics: Specifics
     order_key: str  # the pair is always judged with the lower key first, so swapping is harmless
+    lead_vector: np.ndarray | None = None  # e5 vector of the title and lead (article vector)
 
 
 @dataclass
@@ -108,7 +113,8 @@ class Pipeline:
         )
         specifics = article_specifics(article.sentence_texts, article.language, article.title)
         order_key = f"{text_hash(article.body)}:{article.title or ''}:{article.url or ''}"
-        return PreparedArticle(article, facts, specifics, order_key)
+        lead = self.embedder.encode([article.lead(self.settings.lead_sentences)], LEAD_MODEL)[0]
+        return PreparedArticle(article, facts, specifics, order_key, lead)
 
     def compare(self, a: ArticleInput, b: ArticleInput) -> CompareResult:
         return self.compare_prepared(self.prepare(a), self.prepare(b))
@@ -208,6 +214,10 @@ class Pipeline:
         in_passages_a, in_passages_b = covered(runs, "a"), covered(runs, "b")
         specific = overlap(pa.specifics, pb.specifics)
         date_a, date_b = parse_date(a.published), parse_date(b.published)
+        order = sentence_order(vectors_a, vectors_b)
+        lead_similarity = 0.0
+        if pa.lead_vector is not None and pb.lead_vector is not None:
+            lead_similarity = float(np.clip(pa.lead_vector @ pb.lead_vector, 0.0, 1.0))
         return PairMeasures(
             identical=bool(a.body) and text_hash(a.body) == text_hash(b.body),
             cross_lingual=cross_lingual,
@@ -241,6 +251,15 @@ class Pipeline:
             specifics_containment=specific.containment,
             specifics_jaccard=specific.jaccard,
             date_gap_days=abs((date_a - date_b).days) if date_a and date_b else None,
+            order_chain=order.chain,
+            order_score=order.chain_score,
+            order_margin=order.chain_margin,
+            mutual_best=order.mutual,
+            order_distinct=order.distinct,
+            order_spread=order.spread,
+            contrast_a=order.contrast_a,
+            contrast_b=order.contrast_b,
+            lead_similarity=round(lead_similarity, 4),
         )
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from retold.article import Article
 from retold.embed import DIMENSIONS, ModelName
 from retold.fingerprint import band_keys, minhash_signature, sentence_hash, shingles, text_hash
-from retold.pipeline import Pipeline
+from retold.pipeline import LEAD_MODEL, Pipeline
 from retold.settings import Settings
 
 
@@ -35,17 +35,14 @@ def fingerprint(article: Article, settings: Settings) -> Fingerprint:
     )
 
 
-ARTICLE_VECTOR_MODEL: ModelName = "e5"
+ARTICLE_VECTOR_MODEL: ModelName = LEAD_MODEL
 
 
 def article_vectors(pipeline: Pipeline, articles: list[Article]) -> np.ndarray:
     """One vector per article, from its title and lead sentences encoded as one passage by the
     e5 model (~94 languages), so that an article and its translation land near each other
     whatever the two languages."""
-    leads = [
-        " ".join([t for t in [a.title] if t] + a.sentence_texts[: pipeline.settings.lead_sentences])
-        for a in articles
-    ]
+    leads = [a.lead(pipeline.settings.lead_sentences) for a in articles]
     if not leads:
         return np.zeros((0, DIMENSIONS[ARTICLE_VECTOR_MODEL]), dtype=np.float32)
     return pipeline.embedder.encode(leads, ARTICLE_VECTOR_MODEL)

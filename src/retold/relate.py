@@ -47,6 +47,15 @@ class PairMeasures:
     specifics_containment: float = 0.0
     specifics_jaccard: float = 0.0
     date_gap_days: int | None = None  # publication dates apart, when both are known
+    order_chain: int = 0  # mutual-best sentence pairs in one order on both sides (align.py)
+    order_score: float = 0.0
+    order_margin: float = 0.0
+    mutual_best: int = 0
+    order_distinct: int = 0
+    order_spread: int = 0
+    contrast_a: float = 0.0
+    contrast_b: float = 0.0
+    lead_similarity: float = 0.0  # e5 cosine of the two title-and-lead passages
 
 
 def text_similarity(alignment: Alignment, sentences_a: int, sentences_b: int) -> float:
@@ -93,6 +102,18 @@ def pair_features(m: PairMeasures) -> dict[str, float]:
         "length_ratio": shorter / longer if longer else 0.0,
         "dates_known": 0.0 if gap is None else 1.0,
         "date_gap": 0.0 if gap is None else math.log1p(min(gap, 60)),
+        "english_model": 1.0 if m.model == "english" else 0.0,
+        "order_share": m.order_chain / shorter if shorter else 0.0,
+        "order_chain": math.log1p(m.order_chain),
+        "order_score": m.order_score,
+        "order_margin": m.order_margin,
+        "mutual_share": m.mutual_best / shorter if shorter else 0.0,
+        "distinct_share": m.order_distinct / shorter if shorter else 0.0,
+        "order_density": m.order_chain / m.order_spread if m.order_spread else 0.0,
+        "order_longer_share": m.order_chain / longer if longer else 0.0,
+        "contrast_min": min(m.contrast_a, m.contrast_b),
+        "contrast_max": max(m.contrast_a, m.contrast_b),
+        "lead_similarity": m.lead_similarity,
     }
 
 
@@ -202,6 +223,13 @@ def relation_evidence(m: PairMeasures, relation: Relation, probability: float) -
             f"text reuse: {m.close_a:.0%} of one side's and {m.close_b:.0%} of the other's "
             f"sentences taken over closely; {m.passages} reused passage(s), the longest "
             f"{m.longest_passage} sentences"
+        )
+    if m.order_chain >= 2:
+        shorter = min(m.sentences_a, m.sentences_b)
+        lines.append(
+            f"sentence order: {m.order_chain} of the shorter side's {shorter} sentences are "
+            f"each other's best match in the same order on both sides ({m.order_distinct} "
+            "of them by a clear margin)"
         )
     lines.append(
         f"shared specifics (names, places, figures weighted by rarity): {m.specifics_shared:.1f}, "
