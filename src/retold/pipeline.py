@@ -45,8 +45,7 @@ from retold.settings import DEFAULT_SETTINGS, Settings
 from retold.specifics import Specifics, article_specifics, overlap
 
 ArticleInput = str | Path | RawDocument | Article
-# The lead passages of any two languages are compared by e5 (~94 languages): the corpus's
-# article vectors, and a same-event signal of their own in the relation model.
+# Article vectors and the pair's lede are encoded by e5 (~94 languages), whatever the languages.
 LEAD_MODEL: ModelName = "e5"
 MODEL_NAMES = {
     "english": "all-MiniLM-L6-v2",
@@ -61,7 +60,7 @@ class PreparedArticle:
     facts: list[Fact]
     specifics: Specifics
     order_key: str  # the pair is always judged with the lower key first, so swapping is harmless
-    lead_vector: np.ndarray | None = None  # e5 vector of the title and lead (article vector)
+    lede_vector: np.ndarray | None = None  # e5 vector of the title and first sentence
 
 
 @dataclass
@@ -113,8 +112,8 @@ class Pipeline:
         )
         specifics = article_specifics(article.sentence_texts, article.language, article.title)
         order_key = f"{text_hash(article.body)}:{article.title or ''}:{article.url or ''}"
-        lead = self.embedder.encode([article.lead(self.settings.lead_sentences)], LEAD_MODEL)[0]
-        return PreparedArticle(article, facts, specifics, order_key, lead)
+        lede = self.embedder.encode([article.lead(self.settings.lede_sentences)], LEAD_MODEL)[0]
+        return PreparedArticle(article, facts, specifics, order_key, lede)
 
     def compare(self, a: ArticleInput, b: ArticleInput) -> CompareResult:
         return self.compare_prepared(self.prepare(a), self.prepare(b))
@@ -215,9 +214,9 @@ class Pipeline:
         specific = overlap(pa.specifics, pb.specifics)
         date_a, date_b = parse_date(a.published), parse_date(b.published)
         order = sentence_order(vectors_a, vectors_b)
-        lead_similarity = 0.0
-        if pa.lead_vector is not None and pb.lead_vector is not None:
-            lead_similarity = float(np.clip(pa.lead_vector @ pb.lead_vector, 0.0, 1.0))
+        lede_similarity = 0.0
+        if pa.lede_vector is not None and pb.lede_vector is not None:
+            lede_similarity = float(np.clip(pa.lede_vector @ pb.lede_vector, 0.0, 1.0))
         return PairMeasures(
             identical=bool(a.body) and text_hash(a.body) == text_hash(b.body),
             cross_lingual=cross_lingual,
@@ -259,7 +258,7 @@ class Pipeline:
             order_spread=order.spread,
             contrast_a=order.contrast_a,
             contrast_b=order.contrast_b,
-            lead_similarity=round(lead_similarity, 4),
+            lede_similarity=round(lede_similarity, 4),
         )
 
 

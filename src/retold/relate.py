@@ -55,7 +55,7 @@ class PairMeasures:
     order_spread: int = 0
     contrast_a: float = 0.0
     contrast_b: float = 0.0
-    lead_similarity: float = 0.0  # e5 cosine of the two title-and-lead passages
+    lede_similarity: float = 0.0  # e5 cosine of the two ledes (title and first sentence)
 
 
 def text_similarity(alignment: Alignment, sentences_a: int, sentences_b: int) -> float:
@@ -113,7 +113,7 @@ def pair_features(m: PairMeasures) -> dict[str, float]:
         "order_longer_share": m.order_chain / longer if longer else 0.0,
         "contrast_min": min(m.contrast_a, m.contrast_b),
         "contrast_max": max(m.contrast_a, m.contrast_b),
-        "lead_similarity": m.lead_similarity,
+        "lede_similarity": m.lede_similarity,
     }
 
 
