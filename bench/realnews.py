@@ -28,10 +28,10 @@ COPY_CLASS, STORY_CLASS, OTHER_CLASS = "copy", "same-story", "different"
 ROOT = Path(__file__).resolve().parent
 REALNEWS = ROOT / "data" / "realnews"
 SYNTHETIC = ROOT / "data" / "labelled.jsonl"
-# The stored pages begin with the crawl's date note (" date 2021-05-23 ..."): page metadata,
-# not article text.
 # Pages of two events that share this much of their word 5-shingles were written to one template.
 HARD_CONTAINMENT = 0.1
+# The stored pages begin with the crawl's date note (" date 2021-05-23 ..."): page metadata,
+# not article text.
 DATE_NOTE = re.compile(r"^\s*date (\d{4}-\d{2}(?:-\d{2})?)\s+")
 
 

@@ -213,7 +213,6 @@ class Pipeline:
         in_passages_a, in_passages_b = covered(runs, "a"), covered(runs, "b")
         specific = overlap(pa.specifics, pb.specifics)
         date_a, date_b = parse_date(a.published), parse_date(b.published)
-        order = sentence_order(vectors_a, vectors_b)
         lede_similarity = 0.0
         if pa.lede_vector is not None and pb.lede_vector is not None:
             lede_similarity = float(np.clip(pa.lede_vector @ pb.lede_vector, 0.0, 1.0))
@@ -250,14 +249,7 @@ class Pipeline:
             specifics_containment=specific.containment,
             specifics_jaccard=specific.jaccard,
             date_gap_days=abs((date_a - date_b).days) if date_a and date_b else None,
-            order_chain=order.chain,
-            order_score=order.chain_score,
-            order_margin=order.chain_margin,
-            mutual_best=order.mutual,
-            order_distinct=order.distinct,
-            order_spread=order.spread,
-            contrast_a=order.contrast_a,
-            contrast_b=order.contrast_b,
+            order=sentence_order(vectors_a, vectors_b),
             lede_similarity=round(lede_similarity, 4),
         )
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from retold.align import Alignment, passages
+from retold.align import Alignment, SentenceOrder, passages
 from retold.article import Article
 from retold.dates import parse_date
 from retold.facts import FactChange, FactDiff
@@ -47,14 +47,7 @@ class PairMeasures:
     specifics_containment: float = 0.0
     specifics_jaccard: float = 0.0
     date_gap_days: int | None = None  # publication dates apart, when both are known
-    order_chain: int = 0  # mutual-best sentence pairs in one order on both sides (align.py)
-    order_score: float = 0.0
-    order_margin: float = 0.0
-    mutual_best: int = 0
-    order_distinct: int = 0
-    order_spread: int = 0
-    contrast_a: float = 0.0
-    contrast_b: float = 0.0
+    order: SentenceOrder = SentenceOrder()  # mutual-best sentence pairs and their order
     lede_similarity: float = 0.0  # e5 cosine of the two ledes (title and first sentence)
 
 
@@ -76,6 +69,7 @@ def pair_features(m: PairMeasures) -> dict[str, float]:
     shorter = min(m.sentences_a, m.sentences_b)
     longer = max(m.sentences_a, m.sentences_b)
     gap = m.date_gap_days
+    order = m.order
     return {
         "similarity": m.similarity,
         "document_similarity": m.document_similarity,
@@ -103,16 +97,16 @@ def pair_features(m: PairMeasures) -> dict[str, float]:
         "dates_known": 0.0 if gap is None else 1.0,
         "date_gap": 0.0 if gap is None else math.log1p(min(gap, 60)),
         "english_model": 1.0 if m.model == "english" else 0.0,
-        "order_share": m.order_chain / shorter if shorter else 0.0,
-        "order_chain": math.log1p(m.order_chain),
-        "order_score": m.order_score,
-        "order_margin": m.order_margin,
-        "mutual_share": m.mutual_best / shorter if shorter else 0.0,
-        "distinct_share": m.order_distinct / shorter if shorter else 0.0,
-        "order_density": m.order_chain / m.order_spread if m.order_spread else 0.0,
-        "order_longer_share": m.order_chain / longer if longer else 0.0,
-        "contrast_min": min(m.contrast_a, m.contrast_b),
-        "contrast_max": max(m.contrast_a, m.contrast_b),
+        "order_share": order.chain / shorter if shorter else 0.0,
+        "order_chain": math.log1p(order.chain),
+        "order_score": order.chain_score,
+        "order_margin": order.chain_margin,
+        "mutual_share": order.mutual / shorter if shorter else 0.0,
+        "distinct_share": order.distinct / shorter if shorter else 0.0,
+        "order_density": order.chain / order.spread if order.spread else 0.0,
+        "order_longer_share": order.chain / longer if longer else 0.0,
+        "contrast_min": min(order.contrast_a, order.contrast_b),
+        "contrast_max": max(order.contrast_a, order.contrast_b),
         "lede_similarity": m.lede_similarity,
     }
 
@@ -224,11 +218,11 @@ def relation_evidence(m: PairMeasures, relation: Relation, probability: float) -
             f"sentences taken over closely; {m.passages} reused passage(s), the longest "
             f"{m.longest_passage} sentences"
         )
-    if m.order_chain >= 2:
+    if m.order.chain >= 2:
         shorter = min(m.sentences_a, m.sentences_b)
         lines.append(
-            f"sentence order: {m.order_chain} of the shorter side's {shorter} sentences are "
-            f"each other's best match in the same order on both sides ({m.order_distinct} "
+            f"sentence order: {m.order.chain} of the shorter side's {shorter} sentences are "
+            f"each other's best match in the same order on both sides ({m.order.distinct} "
             "of them by a clear margin)"
         )
     lines.append(
