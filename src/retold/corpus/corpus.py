@@ -14,16 +14,25 @@ from retold.article import Article, RawDocument
 from retold.corpus.ingest import Ingester, IngestReport
 from retold.corpus.store import Store, StoredArticle
 from retold.corpus.vectors import VectorIndex
-from retold.embed import DIMENSIONS
+from retold.embed import DIMENSIONS, ModelName, choose_model, model_identity
 from retold.fingerprint import estimated_jaccard
 from retold.ingest.records import FieldNames, Record, Reject, iter_records
 from retold.pipeline import ArticleInput, Pipeline, PreparedArticle
-from retold.prepare import ARTICLE_VECTOR_MODEL, article_vectors, fingerprint
+from retold.prepare import (
+    ARTICLE_VECTOR_MODEL,
+    article_vectors,
+    fingerprint,
+    preparation_recipe,
+    preparation_record,
+    prepared_from_record,
+)
 from retold.result import CompareResult
 from retold.settings import DEFAULT_SETTINGS, Settings
 from retold.versions import StoredVersion, VersionChanges, version_changes
 
 VECTOR_DIMENSION = DIMENSIONS[ARTICLE_VECTOR_MODEL]
+# Prepared articles (with their sentence vectors, ~50 KB each) kept in memory between batches.
+PREPARED_IN_MEMORY = 1024
 DEFAULT_FIELDS = FieldNames()
 
 
@@ -146,36 +155,88 @@ class Corpus:
                 )
         return found
 
-    def link(self) -> int:
-        """Judge every new article against its candidates with the compare engine; store pairs.
-        An article is judged against the articles before it and, when it is a new version of an
-        older page, against every linked article after it too; a pair is kept as (older, newer)."""
+    def link(self, advance: Callable[[int], None] = lambda n: None) -> int:
+        """Judge every new article against its candidates; store the pairs. An article is judged
+        against the articles before it and, when it is a new version of an older page, against
+        every linked article after it too; a pair is kept as (older, newer). Articles go in
+        batches: what judging needs of them is prepared (or read back) and their sentence vectors
+        encoded for all the batch's pairs at once, then every pair is judged with no model run."""
         judged = 0
         unlinked = self.store.unlinked_ids()
         waiting = set(unlinked)
-        for article_id in unlinked:
-            stored = self.store.get(article_id)
-            assert stored is not None
-            keys = self.store.band_keys_of(article_id)
-            candidates = self.candidates(stored.signature, keys, stored.vector)
-            results = []
-            for other_id in sorted(c for c in candidates if c != article_id):
-                if other_id > article_id and other_id in waiting:
-                    continue  # judged when its own turn comes
-                first, second = min(other_id, article_id), max(other_id, article_id)
-                result = self.compare_ids(first, second)
-                judged += 1
-                if result.relation != "unrelated":
-                    results.append((first, second, result))
+        batch_size = self.settings.ingest_batch
+        for start in range(0, len(unlinked), batch_size):
+            batch = unlinked[start : start + batch_size]
+            planned: list[tuple[int, int]] = []
+            for article_id in batch:
+                stored = self.store.get(article_id)
+                assert stored is not None
+                keys = self.store.band_keys_of(article_id)
+                candidates = self.candidates(stored.signature, keys, stored.vector)
+                for other_id in sorted(c for c in candidates if c != article_id):
+                    if other_id > article_id and other_id in waiting:
+                        continue  # judged when its own turn comes
+                    planned.append((min(other_id, article_id), max(other_id, article_id)))
+            results = [(a, b, self.compare_ids(a, b)) for a, b in self._prepare_pairs(planned)]
+            judged += len(results)
             with self.store.transaction() as connection:
                 for first, second, result in results:
+                    if result.relation == "unrelated":
+                        continue
                     self.store.upsert_pair(
                         connection, first, second, result.relation, result.similarity,
-                        result.direction, result.evidence, result.probability,
+                        result.direction, result.evidence, result.probability, "judge",
                     )  # fmt: skip
-                self.store.mark_linked(connection, article_id)
-            waiting.discard(article_id)
+                for article_id in batch:
+                    self.store.mark_linked(connection, article_id)
+            waiting.difference_update(batch)
+            advance(len(batch))
         return judged
+
+    def _prepare_pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Make sure both sides of every pair are prepared, with the sentence vectors of the model
+        the pair's languages call for, in batches across articles; return the pairs."""
+        prepared = self.prepared_many({i for pair in pairs for i in pair})
+        needed: dict[ModelName, set[int]] = {}
+        for a, b in pairs:
+            model = choose_model(prepared[a].article.language, prepared[b].article.language)
+            needed.setdefault(model, set()).update((a, b))
+        self._sentence_vectors(prepared, needed)
+        return pairs
+
+    def _sentence_vectors(
+        self, prepared: dict[int, PreparedArticle], needed: dict[ModelName, set[int]]
+    ) -> None:
+        """Give each prepared article the sentence vectors of the models `needed` lists it for:
+        read back from the store, or encoded in one batch per model and stored."""
+        for model, ids in needed.items():
+            missing = sorted(i for i in ids if model not in prepared[i].sentence_vectors)
+            identity = model_identity(model)
+            for article_id, vectors in self.store.sentence_vectors(
+                missing, identity, DIMENSIONS[model]
+            ).items():
+                prepared[article_id].sentence_vectors[model] = vectors
+            missing = [i for i in missing if model not in prepared[i].sentence_vectors]
+            if not missing:
+                continue
+            texts = [t for i in missing for t in prepared[i].article.sentence_texts]
+            # Rounded as the store keeps them, so that a pair judged now and after a restart
+            # sees the very same numbers.
+            encoded = self.pipeline.embedder.encode(texts, model).astype(np.float16)
+            offset = 0
+            for article_id in missing:
+                count = len(prepared[article_id].article.sentences)
+                prepared[article_id].sentence_vectors[model] = encoded[
+                    offset : offset + count
+                ].astype(np.float32)
+                offset += count
+            if not self.read_only:
+                with self.store.transaction() as connection:
+                    for article_id in missing:
+                        self.store.save_sentence_vectors(
+                            connection, article_id, identity,
+                            prepared[article_id].sentence_vectors[model],
+                        )  # fmt: skip
 
     # -- versions of a page -----------------------------------------------------------------
     def add_version(
@@ -225,18 +286,45 @@ class Corpus:
         return self.store.versions(article_id)
 
     def prepared(self, article_id: int) -> PreparedArticle:
-        if article_id not in self._prepared:
-            stored = self.store.get(article_id)
-            if stored is None:
-                raise KeyError(article_id)
-            self._prepared[article_id] = self.pipeline.prepare(stored.article)
-            while len(self._prepared) > 256:
-                self._prepared.popitem(last=False)
-        self._prepared.move_to_end(article_id)
-        return self._prepared[article_id]
+        return self.prepared_many({article_id})[article_id]
+
+    def prepared_many(self, article_ids: Iterable[int]) -> dict[int, PreparedArticle]:
+        """What judging needs of these articles: kept in memory for the last few hundred, read
+        back from the store, or prepared in one batch and stored (outside a read-only corpus)."""
+        ids = list(dict.fromkeys(article_ids))
+        found = {i: self._prepared[i] for i in ids if i in self._prepared}
+        wanted = [i for i in ids if i not in found]
+        if wanted:
+            recipe = preparation_recipe(self.settings)
+            records = self.store.preparations(wanted, recipe)
+            articles = {}
+            for article_id in wanted:
+                stored = self.store.get(article_id)
+                if stored is None:
+                    raise KeyError(article_id)
+                articles[article_id] = stored.article
+            for article_id, record in records.items():
+                found[article_id] = prepared_from_record(articles[article_id], record)
+            fresh = [i for i in wanted if i not in records]
+            made = self.pipeline.prepare_many([articles[i] for i in fresh])
+            if fresh and not self.read_only:
+                with self.store.transaction() as connection:
+                    for article_id, prepared in zip(fresh, made, strict=True):
+                        self.store.save_preparation(
+                            connection, article_id, recipe, preparation_record(prepared)
+                        )
+            found.update(zip(fresh, made, strict=True))
+        for article_id, prepared in found.items():
+            self._prepared[article_id] = prepared
+            self._prepared.move_to_end(article_id)
+        while len(self._prepared) > PREPARED_IN_MEMORY:
+            self._prepared.popitem(last=False)
+        return found
 
     def compare_ids(self, a: int, b: int) -> CompareResult:
-        return self.pipeline.compare_prepared(self.prepared(a), self.prepared(b))
+        self._prepare_pairs([(a, b)])
+        prepared = self.prepared_many({a, b})
+        return self.pipeline.compare_prepared(prepared[a], prepared[b])
 
     def get(self, article_id: int) -> StoredArticle | None:
         return self.store.get(article_id)
@@ -258,9 +346,15 @@ class Corpus:
             key=lambda c: (c.estimated_jaccard, c.vector_similarity or 0.0),
             reverse=True,
         )[: max(top * 2, top)]
+        prepared = self.prepared_many(c.article_id for c in ranked)
+        needed: dict[ModelName, set[int]] = {}
+        for article_id, candidate_prepared in prepared.items():
+            model = choose_model(candidate_prepared.article.language, query.article.language)
+            needed.setdefault(model, set()).add(article_id)
+        self._sentence_vectors(prepared, needed)
         hits = []
         for candidate in ranked:
-            result = self.pipeline.compare_prepared(self.prepared(candidate.article_id), query)
+            result = self.pipeline.compare_prepared(prepared[candidate.article_id], query)
             if result.relation == "unrelated":
                 continue
             stored_view = result.a

