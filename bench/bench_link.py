@@ -10,8 +10,9 @@ The feed (one JSONL file, written by `write_feed`, seeded) mixes what a news fee
   sentence, paraphrased, French translation) and sometimes an independent report; a quarter of
   the synthetic articles;
 - singletons for the rest: ~600-word articles of three random template paragraphs with random
-  fills, each its own story, which still share topics and phrasing with many others (the
-  neighbour density of a real feed, where most articles meet a few same-topic candidates).
+  fills, each its own story. They share templates, so their article vectors sit far closer than
+  a real feed's unrelated articles do (nearly every one has 20 candidates): a worst case for
+  linking, not a typical one.
 
 Each configuration runs in its own process (its peak RSS is its own) on a fresh store:
 `ingest` (clean, fingerprint, article vectors) then `link` (candidates, preparation, sentence

@@ -188,7 +188,11 @@ def test_requests_to_one_host_are_spaced_by_the_delay(loopback_site: LoopbackSit
         list(fetcher.fetch_many([(url, None, None)] * 4))
     gaps = start_gaps(loopback_site, "/news/flood-defences")
     assert len(gaps) == 3
-    assert min(gaps) >= 0.19  # monotonic clocks of one process; a hair of rounding allowed
+    # The fetcher spaces its sends; the server notes each arrival after a scheduling delay that
+    # varies by a few ms on a loaded machine (a CI run saw 0.188 s between two sends 0.2 s
+    # apart), so one gap may shrink by that jitter while the span of all of them may not.
+    assert min(gaps) >= 0.17
+    assert sum(gaps) >= 3 * 0.2 - 0.02
 
 
 def test_without_a_delay_requests_to_one_host_are_fast(loopback_site: LoopbackSite) -> None:
