@@ -110,3 +110,40 @@ def test_stored_judgement_agrees_with_the_compare_engine_on_real_pages(
             disagreements.append((a, b, pair["relation"], full.relation))
     corpus.close()
     assert disagreements == []
+
+
+def test_the_article_vector_is_the_ledes_and_is_encoded_once(
+    linked_store: Path, pipeline: Pipeline
+) -> None:
+    """Search indexes each article by its lede's e5 vector, which judging reads too: the
+    stored article vector and the stored lede vector are one vector."""
+    with sqlite3.connect(linked_store) as db:
+        rows = db.execute(
+            "SELECT a.vector, p.lede FROM articles a JOIN preparations p ON p.article_id = a.id"
+        ).fetchall()
+    assert rows
+    for vector, lede in rows:
+        assert vector == lede
+
+
+def test_a_store_with_vectors_of_another_recipe_is_encoded_again(
+    tmp_path: Path, pipeline: Pipeline
+) -> None:
+    """A store written when the article vector was another passage (or another e5 package) is
+    made again on first writable open, so a search never compares two kinds of vectors."""
+    path = tmp_path / "store.db"
+    corpus = Corpus(path, pipeline=pipeline)
+    corpus.ingest([SEED_A, SEED_B])
+    corpus.close()
+    with sqlite3.connect(path) as db:
+        made = dict(db.execute("SELECT id, vector FROM articles"))
+        db.execute("UPDATE articles SET vector = zeroblob(length(vector))")
+        db.execute("DELETE FROM meta WHERE key = 'article_vectors'")
+    corpus = Corpus(path, pipeline=pipeline)
+    assert not corpus.article_vectors_current()
+    hits = corpus.search(SEED_B, top=5)
+    assert corpus.article_vectors_current()
+    corpus.close()
+    with sqlite3.connect(path) as db:
+        assert dict(db.execute("SELECT id, vector FROM articles")) == made
+    assert hits and hits[0].similarity > 0.9
