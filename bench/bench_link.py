@@ -9,10 +9,17 @@ The feed (one JSONL file, written by `write_feed`, seeded) mixes what a news fee
   with some of its copies (chrome-wrapped, trimmed, OCR-noised, reordered with an inserted
   sentence, paraphrased, French translation) and sometimes an independent report; a quarter of
   the synthetic articles;
-- singletons for the rest: ~600-word articles of three random template paragraphs with random
-  fills, each its own story. They share templates, so their article vectors sit far closer than
-  a real feed's unrelated articles do (nearly every one has 20 candidates): a worst case for
-  linking, not a typical one.
+- singletons for the rest, each its own story, in the languages of a European news feed (English
+  40 %, then German, French, Spanish, Russian, Portuguese, Italian, Polish, Ukrainian, Arabic):
+  a title and 150-900 words (log-normal, median ~400) drawn from the language's word
+  frequencies (`wordfreq`), each article with its own topic words (30 of the language's 2,000th
+  to 20,000th commonest words, a fifth of its tokens), sentences of 8-30 words. They cost what a
+  real article of that length costs to clean, encode and extract, and they are not one
+  another's copies. How many candidates each article meets is printed (candidate pairs judged
+  per article): the real pages and the events bring the neighbours; the singletons few.
+  `--singletons templates` gives the earlier worst case instead: template paragraphs with
+  random fills, whose vectors all sit near one another (nearly every article meets 20
+  candidates).
 
 Each configuration runs in its own process (its peak RSS is its own) on a fresh store:
 `ingest` (clean, fingerprint, article vectors) then `link` (candidates, preparation, sentence
@@ -38,7 +45,54 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-def write_feed(path: Path, articles: int, seed: int = 7) -> dict[str, int]:
+FEED_LANGUAGES = {
+    "en": 40, "de": 10, "fr": 10, "es": 10, "ru": 8, "pt": 6, "it": 6, "pl": 4, "uk": 3, "ar": 3,
+}  # fmt: skip
+
+
+def frequency_singleton(rng: random.Random) -> dict[str, str]:
+    """An article of its own: a title and paragraphs drawn from one language's word
+    frequencies, with topic words of its own."""
+    language = rng.choices(list(FEED_LANGUAGES), weights=list(FEED_LANGUAGES.values()))[0]
+    common, cumulative = _words(language)
+    topic = rng.sample(common[2000:], 30)
+
+    def sentence(length: int) -> str:
+        words = rng.choices(common, cum_weights=cumulative, k=length)
+        words = [rng.choice(topic) if rng.random() < 0.2 else w for w in words]
+        return " ".join(words).capitalize() + "."
+
+    target = min(900, max(150, int(rng.lognormvariate(6.0, 0.5))))
+    paragraphs, count = [], 0
+    while count < target:
+        paragraph = [sentence(rng.randint(8, 30)) for _ in range(rng.randint(1, 3))]
+        count += sum(len(s.split()) for s in paragraph)
+        paragraphs.append(" ".join(paragraph))
+    return {
+        "title": sentence(rng.randint(6, 12)).rstrip("."),
+        "text": "\n\n".join(paragraphs),
+        "language": language,
+    }
+
+
+_WORDS: dict[str, tuple[list[str], list[float]]] = {}
+
+
+def _words(language: str) -> tuple[list[str], list[float]]:
+    """The language's 20,000 commonest words and Zipf cumulative weights for drawing them."""
+    if language not in _WORDS:
+        from itertools import accumulate
+
+        from wordfreq import top_n_list
+
+        words = [w for w in top_n_list(language, 20_000) if w.isalpha()]
+        _WORDS[language] = (words, list(accumulate(1.0 / (r + 10) for r in range(len(words)))))
+    return _WORDS[language]
+
+
+def write_feed(
+    path: Path, articles: int, seed: int = 7, singletons: str = "frequency"
+) -> dict[str, int]:
     from labelled_set import FAMILIES, build, fills, render
     from realnews import load_realnews
 
@@ -62,11 +116,14 @@ def write_feed(path: Path, articles: int, seed: int = 7) -> dict[str, int]:
     sentences = [t for family in FAMILIES.values() for t in family["en"] + family["independent"]]
     number = 0
     while len(rows) < articles:
-        body: list[str] = []
-        while sum(len(s.split()) for s in body) < 600:
-            body += render(rng.sample(sentences, 3), fills(rng))
-        rows.append({"id": f"single{number}", "text": "\n\n".join(body), "language": "en",
-                     "kind": "singleton"})  # fmt: skip
+        if singletons == "templates":
+            body: list[str] = []
+            while sum(len(s.split()) for s in body) < 600:
+                body += render(rng.sample(sentences, 3), fills(rng))
+            row = {"text": "\n\n".join(body), "language": "en"}
+        else:
+            row = frequency_singleton(rng)
+        rows.append({"id": f"single{number}", **row, "kind": "singleton"})
         number += 1
     rng.shuffle(rows)
     with path.open("w", encoding="utf-8") as handle:
@@ -151,6 +208,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--before", help="a git revision to run on the same feed first")
+    parser.add_argument("--singletons", choices=["frequency", "templates"], default="frequency")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
@@ -159,7 +217,7 @@ def main() -> None:
         return
     folder = Path(tempfile.mkdtemp())
     feed = folder / "feed.jsonl"
-    mix = write_feed(feed, args.articles)
+    mix = write_feed(feed, args.articles, singletons=args.singletons)
     configs: list[tuple[str, Path]] = []
     if args.before:
         worktree = folder / "before"

@@ -111,20 +111,12 @@ class Pipeline:
     def prepare(self, item: ArticleInput) -> PreparedArticle:
         return self.prepare_many([self.load(item)])[0]
 
-    def prepare_many(
-        self, articles: list[Article], ledes: list[np.ndarray | None] | None = None
-    ) -> list[PreparedArticle]:
+    def prepare_many(self, articles: list[Article]) -> list[PreparedArticle]:
         """What judging needs of each article beyond its text (facts, specifics, the lede's
-        vector). Lede vectors already made (a store's article vectors) are taken as given; the
-        others are encoded in one batch."""
-        known = ledes if ledes is not None else [None] * len(articles)
-        missing = [i for i, vector in enumerate(known) if vector is None]
-        encoded = self.embedder.encode(
-            [articles[i].lead(self.settings.lede_sentences) for i in missing], LEAD_MODEL
+        vector), the ledes encoded in one batch."""
+        ledes = self.embedder.encode(
+            [a.lead(self.settings.lede_sentences) for a in articles], LEAD_MODEL
         )
-        vectors = list(known)
-        for position, i in enumerate(missing):
-            vectors[i] = encoded[position]
         return [
             PreparedArticle(
                 article,
@@ -135,7 +127,7 @@ class Pipeline:
                 order_key(article),
                 lede,
             )
-            for article, lede in zip(articles, vectors, strict=True)
+            for article, lede in zip(articles, ledes, strict=True)
         ]
 
     def sentence_vectors(self, prepared: PreparedArticle, model: ModelName) -> np.ndarray:

@@ -43,20 +43,13 @@ ARTICLE_VECTOR_MODEL: ModelName = LEAD_MODEL
 
 
 def article_vectors(pipeline: Pipeline, articles: list[Article]) -> np.ndarray:
-    """One vector per article: its lede (title and first sentence) encoded as one passage by
-    the e5 model (~94 languages), so that an article and its translation land near each other
-    whatever the two languages. It is the very vector judging reads as the lede's, so an
-    article is encoded by e5 once, at ingest."""
-    ledes = [a.lead(pipeline.settings.lede_sentences) for a in articles]
-    if not ledes:
+    """One vector per article, from its title and lead sentences encoded as one passage by the
+    e5 model (~94 languages), so that an article and its translation land near each other
+    whatever the two languages."""
+    leads = [a.lead(pipeline.settings.lead_sentences) for a in articles]
+    if not leads:
         return np.zeros((0, DIMENSIONS[ARTICLE_VECTOR_MODEL]), dtype=np.float32)
-    return pipeline.embedder.encode(ledes, ARTICLE_VECTOR_MODEL)
-
-
-def article_vector_recipe(settings: Settings) -> str:
-    """What a store's article vectors were made of; vectors of another recipe are made again
-    (`Corpus.refresh_article_vectors`), never searched beside the new ones."""
-    return f"lede={settings.lede_sentences};{model_identity(ARTICLE_VECTOR_MODEL)}"
+    return pipeline.embedder.encode(leads, ARTICLE_VECTOR_MODEL)
 
 
 @dataclass

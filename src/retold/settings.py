@@ -70,13 +70,12 @@ class Settings:
     lsh_bands: int = 32
     # Articles written to the store in one transaction.
     ingest_batch: int = 64
-    # The lede: the title and this many sentences, encoded by e5. It is the article's vector
-    # for candidate search and the relation model reads the two ledes' similarity. Out of fold
-    # on the dev split, story recall: lede of 1 sentence 0.687, of 2 0.698, of 5 0.714, none
-    # 0.619; but e5 costs ~0.9 ms a token on 2 cores, so 5 sentences doubled a warm compare
-    # (381 -> 824 ms) where one adds a few tens of ms. As the article vector, the one-sentence
-    # lede gave dev families B3 F1 0.896 where a separate title + 5 sentences vector gave 0.885,
-    # at a quarter of the e5 cost (docs/thresholds.md).
+    # Article vectors: title plus this many lead sentences, multilingual model.
+    lead_sentences: int = 5
+    # The relation model also reads the e5 similarity of the two ledes (title and this many
+    # sentences). Out of fold on the dev split, story recall: lede of 1 sentence 0.687, of 2
+    # 0.698, of 5 0.714, none 0.619; but e5 costs ~0.9 ms a token on 2 cores, so 5 sentences
+    # doubled a warm compare (381 -> 824 ms) where one adds a few tens of ms.
     lede_sentences: int = 1
     embed_articles: bool = True
     # A line seen on this many pages of one site before is that site's furniture.

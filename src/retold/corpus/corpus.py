@@ -20,7 +20,6 @@ from retold.ingest.records import FieldNames, Record, Reject, iter_records
 from retold.pipeline import ArticleInput, Pipeline, PreparedArticle
 from retold.prepare import (
     ARTICLE_VECTOR_MODEL,
-    article_vector_recipe,
     article_vectors,
     fingerprint,
     preparation_recipe,
@@ -32,7 +31,6 @@ from retold.settings import DEFAULT_SETTINGS, Settings
 from retold.versions import StoredVersion, VersionChanges, version_changes
 
 VECTOR_DIMENSION = DIMENSIONS[ARTICLE_VECTOR_MODEL]
-ARTICLE_VECTORS_META = "article_vectors"
 # Prepared articles (with their sentence vectors, ~50 KB each) kept in memory between batches.
 PREPARED_IN_MEMORY = 1024
 DEFAULT_FIELDS = FieldNames()
@@ -93,42 +91,8 @@ class Corpus:
     @property
     def vectors(self) -> VectorIndex:
         if self._vectors is None:
-            if not self.read_only:
-                self.refresh_article_vectors()
             self._vectors = VectorIndex.beside(self.store, VECTOR_DIMENSION, self.read_only)
         return self._vectors
-
-    def article_vectors_current(self) -> bool:
-        return self.store.meta(ARTICLE_VECTORS_META) == article_vector_recipe(self.settings)
-
-    def refresh_article_vectors(self, advance: Callable[[int], None] = lambda n: None) -> int:
-        """Make again every article vector made by another recipe (a store written before the
-        lede became the article vector, or by another e5 package), so that search never
-        compares vectors of two recipes; return how many were made. Safe to interrupt: the
-        recipe is recorded only once all are done."""
-        if self.article_vectors_current():
-            return 0
-        ids = self.store.vector_ids()
-        batch = self.settings.ingest_batch
-        for start in range(0, len(ids), batch):
-            chunk = ids[start : start + batch]
-            articles = [self._stored(i).article for i in chunk]
-            made = article_vectors(self.pipeline, articles)
-            with self.store.transaction() as connection:
-                self.store.set_vectors(connection, list(zip(chunk, made, strict=True)))
-            advance(len(chunk))
-        if ids:
-            index_file = self.store.path.with_name(self.store.path.name + ".usearch")
-            index_file.unlink(missing_ok=True)
-            self._vectors = None
-        self.store.set_meta(ARTICLE_VECTORS_META, article_vector_recipe(self.settings))
-        return len(ids)
-
-    def _stored(self, article_id: int) -> StoredArticle:
-        stored = self.store.get(article_id)
-        if stored is None:
-            raise KeyError(article_id)
-        return stored
 
     # -- ingest -----------------------------------------------------------------------------
     def ingest(
@@ -336,16 +300,16 @@ class Corpus:
         if wanted:
             recipe = preparation_recipe(self.settings)
             records = self.store.preparations(wanted, recipe)
-            stored = {i: self._stored(i) for i in wanted}
+            articles = {}
+            for article_id in wanted:
+                stored = self.store.get(article_id)
+                if stored is None:
+                    raise KeyError(article_id)
+                articles[article_id] = stored.article
             for article_id, record in records.items():
-                found[article_id] = prepared_from_record(stored[article_id].article, record)
+                found[article_id] = prepared_from_record(articles[article_id], record)
             fresh = [i for i in wanted if i not in records]
-            # The article vector is the lede's vector: taken from the store, not encoded again.
-            current = self.article_vectors_current()
-            made = self.pipeline.prepare_many(
-                [stored[i].article for i in fresh],
-                [stored[i].vector if current else None for i in fresh],
-            )
+            made = self.pipeline.prepare_many([articles[i] for i in fresh])
             if fresh and not self.read_only:
                 with self.store.transaction() as connection:
                     for article_id, prepared in zip(fresh, made, strict=True):

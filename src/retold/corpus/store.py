@@ -481,18 +481,6 @@ class Store:
         )
         return [{"record": k, "source": s, "location": loc, "reason": r} for k, s, loc, r in rows]
 
-    def set_vectors(
-        self, connection: sqlite3.Connection, vectors: list[tuple[int, np.ndarray]]
-    ) -> None:
-        connection.executemany(
-            "UPDATE articles SET vector = ? WHERE id = ?",
-            [(v.astype(np.float32).tobytes(), article_id) for article_id, v in vectors],
-        )
-
-    def vector_ids(self) -> list[int]:
-        rows = self.connection.execute("SELECT id FROM articles WHERE vector IS NOT NULL")
-        return [int(i) for (i,) in rows]
-
     def vector_count(self) -> int:
         row = self.connection.execute("SELECT count(*) FROM articles WHERE vector IS NOT NULL")
         return int(row.fetchone()[0])

@@ -72,11 +72,6 @@ class VectorIndex:
             for key, distance in zip(matches.keys, matches.distances, strict=True)
         ]
 
-    def clear(self) -> None:
-        """Forget every vector (the store's were all made again); `sync` fills it back."""
-        self.memory_mapped = False
-        self.index.reset()
-
     def save(self) -> None:
         temporary = self.path.with_name(self.path.name + ".tmp")
         self.index.save(str(temporary))
