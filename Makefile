@@ -39,3 +39,4 @@ bench: setup
 	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_fetch.py
 	$(BIN)/python bench/eval_realnews.py --before bench/results/realnews_before.json
+	$(BIN)/python bench/bench_peer.py

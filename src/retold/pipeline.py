@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -47,6 +49,7 @@ from retold.specifics import Specifics, article_specifics, overlap
 ArticleInput = str | Path | RawDocument | Article
 # Article vectors and the pair's lede are encoded by e5 (~94 languages), whatever the languages.
 LEAD_MODEL: ModelName = "e5"
+Key = TypeVar("Key", bound=Hashable)
 MODEL_NAMES = {
     "english": "all-MiniLM-L6-v2",
     "multilingual": "universal-sentence-encoder-multilingual-3",
@@ -72,6 +75,18 @@ class Judgement:
 
     result: CompareResult
     measures: PairMeasures
+
+
+def models_needed(
+    prepared: Mapping[Key, PreparedArticle], pairs: Iterable[tuple[Key, Key]]
+) -> dict[ModelName, set[Key]]:
+    """The articles whose sentence vectors of each model judging `pairs` will read: a pair's
+    languages choose its model."""
+    needed: dict[ModelName, set[Key]] = {}
+    for a, b in pairs:
+        model = choose_model(prepared[a].article.language, prepared[b].article.language)
+        needed.setdefault(model, set()).update((a, b))
+    return needed
 
 
 class Pipeline:
@@ -136,6 +151,23 @@ class Pipeline:
                 prepared.article.sentence_texts, model
             )
         return prepared.sentence_vectors[model]
+
+    def encode_sentence_vectors(self, articles: list[PreparedArticle], model: ModelName) -> None:
+        """Give each of `articles` lacking them its sentence vectors of `model`, all encoded in
+        one batch and rounded to float16 as a store keeps them, so that a pair judged now or
+        after a restart, by the local corpus or on Spark, sees the very same numbers."""
+        missing = [p for p in articles if model not in p.sentence_vectors]
+        texts = [t for p in missing for t in p.article.sentence_texts]
+        if not texts:
+            for p in missing:
+                p.sentence_vectors[model] = np.zeros((0, self.embedder.dimension(model)))
+            return
+        encoded = self.embedder.encode(texts, model).astype(np.float16).astype(np.float32)
+        offset = 0
+        for p in missing:
+            count = len(p.article.sentences)
+            p.sentence_vectors[model] = encoded[offset : offset + count]
+            offset += count
 
     def compare(self, a: ArticleInput, b: ArticleInput) -> CompareResult:
         return self.compare_prepared(self.prepare(a), self.prepare(b))

@@ -17,7 +17,7 @@ from retold.corpus.vectors import VectorIndex
 from retold.embed import DIMENSIONS, ModelName, choose_model, model_identity
 from retold.fingerprint import estimated_jaccard
 from retold.ingest.records import FieldNames, Record, Reject, iter_records
-from retold.pipeline import ArticleInput, Pipeline, PreparedArticle
+from retold.pipeline import ArticleInput, Pipeline, PreparedArticle, models_needed
 from retold.prepare import (
     ARTICLE_VECTOR_MODEL,
     article_vectors,
@@ -200,11 +200,7 @@ class Corpus:
         """Both sides of every pair, prepared, with the sentence vectors of the model the pair's
         languages call for, made in batches across articles."""
         prepared = self.prepared_many({i for pair in pairs for i in pair})
-        needed: dict[ModelName, set[int]] = {}
-        for a, b in pairs:
-            model = choose_model(prepared[a].article.language, prepared[b].article.language)
-            needed.setdefault(model, set()).update((a, b))
-        self._sentence_vectors(prepared, needed)
+        self._sentence_vectors(prepared, models_needed(prepared, pairs))
         return prepared
 
     def _sentence_vectors(
@@ -222,17 +218,7 @@ class Corpus:
             missing = [i for i in missing if model not in prepared[i].sentence_vectors]
             if not missing:
                 continue
-            texts = [t for i in missing for t in prepared[i].article.sentence_texts]
-            # Rounded as the store keeps them, so that a pair judged now and after a restart
-            # sees the very same numbers.
-            encoded = self.pipeline.embedder.encode(texts, model).astype(np.float16)
-            offset = 0
-            for article_id in missing:
-                count = len(prepared[article_id].article.sentences)
-                prepared[article_id].sentence_vectors[model] = encoded[
-                    offset : offset + count
-                ].astype(np.float32)
-                offset += count
+            self.pipeline.encode_sentence_vectors([prepared[i] for i in missing], model)
             if not self.read_only:
                 with self.store.transaction() as connection:
                     for article_id in missing:

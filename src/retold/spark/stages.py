@@ -17,7 +17,7 @@ import pandas as pd
 from retold.article import Article, Sentence
 from retold.errors import InputError
 from retold.ingest.jsonobj import document_from_record
-from retold.pipeline import Pipeline
+from retold.pipeline import Pipeline, models_needed
 from retold.prepare import article_vectors, fingerprint
 from retold.settings import Settings
 from retold.stories import edge_from_pair, family_communities, infer_original
@@ -145,32 +145,49 @@ def article_from_row(row: dict[str, Any]) -> Article:
     )  # fmt: skip
 
 
+# Pairs judged together: their articles prepared, and sentence vectors encoded, in one batch.
+JUDGE_SLICE = 1024
+
+
 def judge_batches(batches: Iterator[pd.DataFrame], settings_json: str) -> Iterator[pd.DataFrame]:
     """Candidate pairs (each row holds both articles' columns, prefixed a_ and b_) → the compare
-    engine's relation, similarity, direction and evidence; unrelated pairs are dropped."""
+    engine's relation, similarity, direction and evidence; unrelated pairs are dropped. Each
+    batch's articles are prepared and their sentence vectors encoded in one go per model, as
+    the local corpus does, so both judge from the very same numbers."""
     pipeline = worker_pipeline(settings_json)
     for batch in batches:
-        prepared: dict[int, Any] = {}
-        out: list[dict[str, Any]] = []
-        for row in batch.to_dict("records"):
-            sides = []
-            for side in ("a", "b"):
-                article_id = int(row[f"{side}_id"])
-                if article_id not in prepared:
-                    columns = {k[2:]: v for k, v in row.items() if k.startswith(f"{side}_")}
-                    prepared[article_id] = pipeline.prepare(article_from_row(columns))
-                sides.append(prepared[article_id])
-            result = pipeline.compare_prepared(sides[0], sides[1])
-            if result.relation != "unrelated":
-                out.append(
-                    {"a": int(row["a_id"]), "b": int(row["b_id"]), "relation": result.relation,
-                     "similarity": result.similarity, "direction": result.direction,
-                     "evidence": result.evidence, "probability": result.probability}
-                )  # fmt: skip
-        yield pd.DataFrame(
-            out,
-            columns=["a", "b", "relation", "similarity", "direction", "evidence", "probability"],
-        )
+        # An Arrow batch holds up to 10,000 pairs: judged in slices, memory stays bounded.
+        for start in range(0, len(batch), JUDGE_SLICE):
+            yield _judge_rows(pipeline, batch.iloc[start : start + JUDGE_SLICE])
+
+
+def _judge_rows(pipeline: Pipeline, batch: pd.DataFrame) -> pd.DataFrame:
+    rows = batch.to_dict("records")
+    articles: dict[int, Article] = {}
+    for row in rows:
+        for side in ("a", "b"):
+            article_id = int(row[f"{side}_id"])
+            if article_id not in articles:
+                columns = {k[2:]: v for k, v in row.items() if k.startswith(f"{side}_")}
+                articles[article_id] = article_from_row(columns)
+    ids = list(articles)
+    prepared = dict(zip(ids, pipeline.prepare_many([articles[i] for i in ids]), strict=True))
+    pairs = [(int(row["a_id"]), int(row["b_id"])) for row in rows]
+    for model, needed in models_needed(prepared, pairs).items():
+        pipeline.encode_sentence_vectors([prepared[i] for i in sorted(needed)], model)
+    out: list[dict[str, Any]] = []
+    for a, b in pairs:
+        result = pipeline.compare_prepared(prepared[a], prepared[b])
+        if result.relation != "unrelated":
+            out.append(
+                {"a": a, "b": b, "relation": result.relation,
+                 "similarity": result.similarity, "direction": result.direction,
+                 "evidence": result.evidence, "probability": result.probability}
+            )  # fmt: skip
+    return pd.DataFrame(
+        out,
+        columns=["a", "b", "relation", "similarity", "direction", "evidence", "probability"],
+    )
 
 
 def communities_of_component(group: pd.DataFrame) -> pd.DataFrame:
