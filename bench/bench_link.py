@@ -189,6 +189,7 @@ def child(feed: Path) -> None:
                 "steps": timers,
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "store_mb": size / 1e6,
+                "store": str(db),
             }
         )
     )
@@ -257,6 +258,10 @@ def main() -> None:
     for name, r in results.items():
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items())  # type: ignore[attr-defined]
         print(f"{name}: link steps (nested, inclusive): {steps}")
+        per_article = int(r["judged"]) / max(1, int(r["stored"]))  # type: ignore[call-overload]
+        print(
+            f"{name}: {per_article:.1f} candidate pairs judged per article; store {r.get('store')}"
+        )
 
 
 if __name__ == "__main__":
