@@ -175,7 +175,7 @@ class Pipeline:
 
     def compare(self, a: ArticleInput, b: ArticleInput) -> CompareResult:
         """Both articles prepared together: their ledes in one e5 call, their sentences in one
-        call of the pair's model (6 % of a warm compare, BENCHMARKS.md)."""
+        call of the pair's model (warm compare 432 -> 354 ms here, BENCHMARKS.md)."""
         pa, pb = self.prepare_many([self.load(a), self.load(b)])
         model = choose_model(pa.article.language, pb.article.language)
         self.encode_sentence_vectors([pa, pb], model, stored=False)
