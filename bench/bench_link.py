@@ -137,26 +137,12 @@ def write_feed(
 
 def child(feed: Path) -> None:
     """One configuration: ingest then link the feed into a fresh store; print one JSON line."""
+    from steps import time_steps
+
     from retold.corpus.corpus import Corpus
 
     timers: dict[str, float] = {}
-
-    def timed(owner: type, name: str) -> None:
-        original = getattr(owner, name, None)
-        if original is None:  # the code under test has no such step
-            return
-
-        def wrapper(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                timers[name] = timers.get(name, 0.0) + time.perf_counter() - started
-
-        setattr(owner, name, wrapper)
-
-    for name in ("prepared_many", "prepared", "_sentence_vectors", "candidates"):
-        timed(Corpus, name)
+    time_steps(Corpus, ("prepared_many", "prepared", "_sentence_vectors", "candidates"), timers)
     db = Path(tempfile.mkdtemp()) / "link.db"
     corpus = Corpus(db)
     started = time.perf_counter()

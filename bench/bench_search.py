@@ -24,6 +24,8 @@ import statistics
 import time
 from pathlib import Path
 
+from steps import time_steps
+
 import retold.corpus.corpus as corpus_module
 from retold.article import RawDocument
 from retold.corpus.corpus import Corpus
@@ -46,18 +48,6 @@ def main() -> None:
     corpus = Corpus(args.store, read_only=True)
     steps: dict[str, float] = {}
 
-    def timed(owner: object, name: str) -> None:
-        original = getattr(owner, name)
-
-        def wrapper(*a, **k):  # type: ignore[no-untyped-def]
-            started = time.perf_counter()
-            try:
-                return original(*a, **k)
-            finally:
-                steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
-
-        setattr(owner, name, wrapper)
-
     ids = corpus.store.article_ids()
     rng = random.Random(11)
     picks = rng.sample(ids, min(args.queries + WARM_UP, len(ids)))
@@ -70,11 +60,9 @@ def main() -> None:
         queries.append(RawDocument(source=f"query-{article_id}", text=text, title=article.title))
     for query in queries[:WARM_UP]:  # models and word lists loaded outside the timed queries
         corpus.search(query, top=args.top)
-    for name in ("prepare", "compare_prepared"):
-        timed(corpus.pipeline, name)
-    for name in ("candidates", "prepared_many", "_sentence_vectors"):
-        timed(corpus, name)
-    timed(corpus_module, "article_vectors")
+    time_steps(corpus.pipeline, ("prepare", "compare_prepared"), steps)
+    time_steps(corpus, ("candidates", "prepared_many", "_sentence_vectors"), steps)
+    time_steps(corpus_module, ("article_vectors",), steps)
     timings, hits = [], []
     for query in queries[WARM_UP:]:
         started = time.perf_counter()
