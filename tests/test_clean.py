@@ -141,3 +141,19 @@ def test_a_site_slogan_is_not_the_title() -> None:
 def test_a_headline_alone_is_an_article() -> None:
     article = clean(RawDocument("post", "Belarus forces Ryanair plane to land in Minsk"))
     assert article.paragraphs == ["Belarus forces Ryanair plane to land in Minsk"]
+
+
+def test_chinese_and_japanese_paragraphs_are_prose_not_chrome() -> None:
+    # Chinese and Japanese put no spaces between words and end sentences with "。": every
+    # paragraph of a Chinese report was taken for page furniture and only the first was kept.
+    text = (
+        "【KTSF】\n\n"
+        "阿富汗喀布爾機場附近周四發生自殺式炸彈攻擊事件,兩名自殺式炸彈客和多名槍手發動攻擊。\n\n"
+        "自塔利班控制阿富汗後,喀布爾機場連日聚集大批民眾,希望能逃離阿富汗。\n\n"
+        "美方指傷者包括美軍人員,但未透露細節。\n\n"
+        "安倍晋三元首相は8日、奈良市で演説中に銃撃され、搬送先の病院で死亡が確認された。"
+    )
+    article = clean(RawDocument(source="zh", text=text))
+    assert len(article.paragraphs) == 4
+    assert article.paragraphs[-1].startswith("安倍晋三")
+    assert article.chrome == ["【KTSF】"]

@@ -179,8 +179,13 @@ DATE_WORDS = set(
         "der",
     ]
 )
-SENTENCE_END = re.compile(r"[.!?…:;][\"'”“»’)\]]*$|[\"”»]$")
+SENTENCE_END = re.compile(r"[.!?…:;。！？．][\"'”“»’)\]」』）》]*$|[\"”»」』]$")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# Han and kana: Chinese and Japanese write words without spaces between them.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+UNSPACED_RUN = re.compile(f"{UNSPACED.pattern}{{2,}}")
+# Characters per word in Chinese and Japanese text, near enough to weigh a line like a spaced one.
+CHARACTERS_PER_UNSPACED_WORD = 2
 
 
 @dataclass
@@ -190,7 +195,15 @@ class Line:
 
     @property
     def words(self) -> int:
-        return len(WORD.findall(self.text))
+        return count_words(self.text)
+
+
+def count_words(text: str) -> int:
+    unspaced = len(UNSPACED.findall(text))
+    if not unspaced:
+        return len(WORD.findall(text))
+    spaced = len(WORD.findall(UNSPACED.sub(" ", text)))
+    return spaced + unspaced // CHARACTERS_PER_UNSPACED_WORD
 
 
 def normalise(text: str) -> str:
@@ -339,13 +352,17 @@ def _detect_title(
 
 
 def _content_words(text: str) -> set[str]:
-    return {w.lower() for w in WORD.findall(text) if len(w) >= 4}
+    """Words of four letters or more; in Chinese and Japanese, pairs of adjacent characters."""
+    words = {w.lower() for w in WORD.findall(UNSPACED.sub(" ", text)) if len(w) >= 4}
+    for run in UNSPACED_RUN.findall(text):
+        words.update(run[i : i + 2] for i in range(len(run) - 1))
+    return words
 
 
 def _heading_like(line: Line, settings: Settings) -> bool:
     return (
         2 <= line.words <= settings.max_title_words
-        and not re.search(r"[.;:,]$", line.text)
+        and not re.search(r"[.;:,。．，；：]$", line.text)
         and not is_attribution(line.text, settings)
     )
 
