@@ -2,6 +2,9 @@
 
 Run: .venv/bin/python bench/eval_realnews.py [--split test] [--json out.json] [--before old.json]
 
+`--split validation` measures the eight stories held out from training to decide between
+variants of the model (bench/data/realnews/GUIDE.md), so that the test split stays unread.
+
 Pairs: every pair of pages within a story file (a story with its hard negatives) and every pair
 across story files, each judged by `retold compare`'s engine. Printed: per-relation precision
 and recall (copy relations, same-story, different), copy-pair recall with the false-copy rate
@@ -227,7 +230,7 @@ def _fmt(value: Any) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--split", default="test", choices=["dev", "test"])
+    parser.add_argument("--split", default="test", choices=["dev", "validation", "test"])
     parser.add_argument("--json", type=Path, help="also write the report here")
     parser.add_argument("--before", type=Path, help="a saved report to print beside this one")
     parser.add_argument("--no-synthetic", action="store_true")

@@ -1,7 +1,8 @@
 """The real-news labelled set (bench/data/realnews/) and the synthetic set as labelled pairs.
 
 Shared by bench/train_relations.py (fits the relation model on the dev split) and
-bench/eval_realnews.py (reports on the test split). Pairs are judged by the compare engine
+bench/eval_realnews.py (reports on the test split, or on the validation split when deciding
+between variants). Pairs are judged by the compare engine
 (`Pipeline.judge`); each pair's measures and its true class are kept.
 """
 

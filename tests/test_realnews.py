@@ -64,7 +64,7 @@ def test_the_labelled_set_is_real_and_large_enough() -> None:
     assert languages & {"ar", "zh"}
     assert all(r["url"].startswith("http") and len(r["text"]) >= 250 for r in rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert set(SPLIT.values()) == {"dev", "test"}
+    assert set(SPLIT.values()) == {"dev", "validation", "test"}
     assert {path.stem for path in STORIES.glob("*.jsonl")} == set(SPLIT)
 
 
