@@ -182,7 +182,8 @@ DATE_WORDS = set(
 SENTENCE_END = re.compile(r"[.!?…:;。！？．][\"'”“»’)\]」』）》]*$|[\"”»」』]$")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # Han and kana: Chinese and Japanese write words without spaces between them.
-UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+UNSPACED_CHARACTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+UNSPACED = re.compile(f"[{UNSPACED_CHARACTERS}]")
 UNSPACED_RUN = re.compile(f"{UNSPACED.pattern}{{2,}}")
 # Characters per word in Chinese and Japanese text, near enough to weigh a line like a spaced one.
 CHARACTERS_PER_UNSPACED_WORD = 2

@@ -8,11 +8,16 @@ import struct
 
 import numpy as np
 
+from retold.clean import UNSPACED_CHARACTERS
+
 SHINGLE_WORDS = 5
+# Han and kana are tokens one character each: Chinese and Japanese put no spaces between words,
+# and shingles of whole clauses would miss a reprint with one character changed.
+TOKEN = re.compile(f"[{UNSPACED_CHARACTERS}]|[^\\W{UNSPACED_CHARACTERS}]+")
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
+    return TOKEN.findall(text.lower())
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
