@@ -151,9 +151,10 @@ def test_chinese_and_japanese_paragraphs_are_prose_not_chrome() -> None:
         "阿富汗喀布爾機場附近周四發生自殺式炸彈攻擊事件,兩名自殺式炸彈客和多名槍手發動攻擊。\n\n"
         "自塔利班控制阿富汗後,喀布爾機場連日聚集大批民眾,希望能逃離阿富汗。\n\n"
         "美方指傷者包括美軍人員,但未透露細節。\n\n"
+        "此前报道:突发!俄黑海舰队旗舰发生“爆炸”\n\n"
         "安倍晋三元首相は8日、奈良市で演説中に銃撃され、搬送先の病院で死亡が確認された。"
     )
     article = clean(RawDocument(source="zh", text=text))
     assert len(article.paragraphs) == 4
     assert article.paragraphs[-1].startswith("安倍晋三")
-    assert article.chrome == ["【KTSF】"]
+    assert article.chrome == ["【KTSF】", "此前报道:突发!俄黑海舰队旗舰发生“爆炸”"]

@@ -33,7 +33,8 @@ TEASER_WORDS = (
     r"również)|zobacz (też|także)|citește și|citeste si|vezi și|διαβάστε επίσης|δείτε επίσης|"
     r"διαβάστε ακόμη|читайте также|читайте також|смотрите также|дивіться також|"
     r"читати також|також читайте|прочитайте также|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|"
-    r"ayrıca okuyun|ilginizi çekebilir|相关阅读|延伸阅读|另请参阅"
+    r"ayrıca okuyun|ilginizi çekebilir|相关阅读|延伸阅读|另请参阅|相關閱讀|延伸閱讀|"
+    r"此前报道|此前報導|相关新闻|相關新聞|推荐阅读|推薦閱讀|関連記事|あわせて読みたい"
 )
 # A teaser word with a separator and a headline after it, or on a line of its own.
 LINK_TEASER = re.compile(rf"^[\s\-–—|*►▶»]*({TEASER_WORDS})\s*([:：>»\-–|]|$)", re.IGNORECASE)
