@@ -146,10 +146,7 @@ class Pipeline:
         ]
 
     def sentence_vectors(self, prepared: PreparedArticle, model: ModelName) -> np.ndarray:
-        if model not in prepared.sentence_vectors:
-            prepared.sentence_vectors[model] = self.embedder.encode(
-                prepared.article.sentence_texts, model
-            )
+        self.encode_sentence_vectors([prepared], model, stored=False)
         return prepared.sentence_vectors[model]
 
     def encode_sentence_vectors(
