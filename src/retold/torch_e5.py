@@ -236,10 +236,9 @@ class TorchE5:
         for row, content in enumerate(windows):
             ids[row, : len(content) + 2] = [w.bos, *content, w.eos]
             mask[row, : len(content) + 2] = 1
-        used = np.unique(ids)
-        table = np.zeros((int(used.max()) + 1, self.dim), dtype=np.float32)
-        table[used] = dequantise(self._word_rows[used].reshape(-1), len(used))
-        embeddings = torch.from_numpy(table[ids])
+        used, where = np.unique(ids, return_inverse=True)
+        rows = dequantise(self._word_rows[used].reshape(-1), len(used))
+        embeddings = torch.from_numpy(rows[where.reshape(ids.shape)])
         attention = torch.from_numpy(mask)
         with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=self._bfloat16):
             hidden = self._model(inputs_embeds=embeddings, attention_mask=attention)[0]
