@@ -35,6 +35,7 @@ test: setup chromium lint
 bench: setup
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/bench_compare.py
+	$(BIN)/python bench/bench_e5.py
 	$(BIN)/python bench/bench_lsh.py
 	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_fetch.py
