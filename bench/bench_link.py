@@ -185,8 +185,10 @@ def run(feed: Path, source: Path) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(source / "src"), "HF_HUB_OFFLINE": "1"}
     out = subprocess.run(
         [sys.executable, str(HERE / "bench_link.py"), "--child", str(feed)],
-        capture_output=True, text=True, env=env, check=True, cwd=source,
+        capture_output=True, text=True, env=env, cwd=source,
     )  # fmt: skip
+    if out.returncode:
+        sys.exit(f"bench_link: the run of {source} failed:\n{out.stderr[-4000:]}")
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 

@@ -69,17 +69,26 @@ class Embedder:
 
     def encode(self, texts: list[str], model: ModelName) -> np.ndarray:
         """Unit-length embeddings, one row per text."""
-        missing = list(dict.fromkeys(t for t in texts if (model, t) not in self._cache))
+        if not texts:
+            return np.zeros((0, self.dimension(model)), dtype=np.float32)
+        # The rows come from this dict, not from the cache: filling the cache for this call may
+        # evict texts of this very call (a long batch, or hits that were the oldest entries).
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for text in dict.fromkeys(texts):
+                if (model, text) in self._cache:
+                    self._cache.move_to_end((model, text))
+                    found[text] = self._cache[(model, text)]
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             vectors = self._encode_uncached(missing, model)
+            found.update(zip(missing, vectors, strict=True))
             with self._lock:
                 for text, vector in zip(missing, vectors, strict=True):
                     self._cache[(model, text)] = vector
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
-        if not texts:
-            return np.zeros((0, self.dimension(model)), dtype=np.float32)
-        return np.stack([self._cache[(model, t)] for t in texts])
+        return np.stack([found[t] for t in texts])
 
     def clear_cache(self) -> None:
         self._cache.clear()
