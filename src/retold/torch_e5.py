@@ -129,7 +129,7 @@ class TorchE5:
 
     batch_size = 16
 
-    def __init__(self, path: Path | None = None, bfloat16: bool = False, threads: int = 0) -> None:
+    def __init__(self, path: Path | None = None, bfloat16: bool = False) -> None:
         import torch
         from tokenizers import Tokenizer, models
         from transformers import BertConfig, BertModel
@@ -143,8 +143,6 @@ class TorchE5:
         self._word_rows = weights.tensors["emb.word"].reshape(weights.vocabulary, -1)
         # Weights in bfloat16 rather than autocast: no float32 copy cast again on every call.
         self._dtype = torch.bfloat16 if bfloat16 else torch.float32
-        if threads:
-            torch.set_num_threads(threads)
         config = BertConfig(
             vocab_size=1,  # words come from the 4-bit table here, passed in as embeddings
             hidden_size=weights.hidden,
