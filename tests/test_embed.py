@@ -18,3 +18,20 @@ def test_a_call_larger_than_the_cache_returns_every_row() -> None:
     alone = Embedder().encode(["Sun in Rome."], "multilingual")
     assert np.allclose(rows[2], alone[0], atol=1e-6)
     assert embedder.encode(texts[:1] * 4, "multilingual").shape == (4, 512)
+
+
+def test_english_vectors_in_bfloat16_agree_with_float32() -> None:
+    # bfloat16 weights are what a CPU with native bfloat16 runs; the stored vectors keep one
+    # model identity, so they must stay interchangeable with float32 ones.
+    sentences = [
+        "The two intelligence services agreed to cooperate against Western interference.",
+        "Dockworkers walked out on Monday, halting container traffic at the port.",
+        "The museum reopened its east wing after a two-year restoration.",
+        "Police said three people were injured.",
+    ]
+    full = Embedder(precision="float32").encode(sentences, "english")
+    half = Embedder(precision="bfloat16").encode(sentences, "english")
+    assert half.dtype == np.float32
+    assert np.allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-5)
+    assert float((full * half).sum(axis=1).min()) > 0.999
+    assert float(np.abs(full @ full.T - half @ half.T).max()) < 0.01

@@ -173,6 +173,41 @@ def test_french_facts_come_from_the_french_model_and_rules_invent_no_people() ->
     assert "Moscovo" in {f.text for f in portuguese}
 
 
+def test_facts_need_only_the_entity_recogniser_of_the_spacy_models() -> None:
+    """Facts load spaCy's NER pipe alone: on real English and French dev pages it finds exactly
+    what it found beside the shared token-to-vector pipe (which only tagger and parser read)."""
+    import spacy
+
+    from retold.facts import SPACY_MODELS, _spacy_model
+    from retold.segment import split_sentences
+
+    rows = [
+        json.loads(line)
+        for path in sorted(STORIES.glob("*.jsonl"))
+        if SPLIT[path.stem] == "dev"
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    for language in ("en", "fr"):
+        assert _spacy_model(language).pipe_names == ["ner"]
+        with_tok2vec = spacy.load(
+            SPACY_MODELS[language],
+            disable=["parser", "lemmatizer", "attribute_ruler", "tagger", "morphologizer"],
+        )
+        sentences = [
+            sentence
+            for row in rows
+            if row["lang"] == language
+            for sentence in split_sentences(row["text"], language)
+        ][:400]
+        assert len(sentences) >= 100
+        expected = [[(e.label_, e.text) for e in doc.ents] for doc in with_tok2vec.pipe(sentences)]
+        found = [
+            [(e.label_, e.text) for e in doc.ents] for doc in _spacy_model(language).pipe(sentences)
+        ]
+        assert found == expected
+        assert sum(map(len, found)) > 50
+
+
 def test_the_report_says_how_sure_and_how_much_was_reused(seeds) -> None:  # type: ignore[no-untyped-def]
     from retold.report.html import render_compare_html
 
