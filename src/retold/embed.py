@@ -100,11 +100,10 @@ class Embedder:
     def _encode_uncached(self, texts: list[str], model: ModelName) -> np.ndarray:
         encoder = self._load(model)
         if model == "english":
-            vectors = (
-                encoder.encode(texts, batch_size=32, convert_to_tensor=True, show_progress_bar=False)
-                .float()
-                .numpy()
+            tensor = encoder.encode(
+                texts, batch_size=32, convert_to_tensor=True, show_progress_bar=False
             )
+            vectors = tensor.float().numpy()
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         elif model == "e5":
             vectors = np.asarray(encoder.passage(texts), dtype=np.float32)
