@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
@@ -27,13 +28,13 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
 
 
-def jaccard(x: set[str], y: set[str]) -> float:
+def jaccard(x: AbstractSet[str], y: AbstractSet[str]) -> float:
     if not x and not y:
         return 1.0
     return len(x & y) / len(x | y)
 
 
-def containment(part: set[str], whole: set[str]) -> float:
+def containment(part: AbstractSet[str], whole: AbstractSet[str]) -> float:
     """Share of `part`'s shingles found in `whole`."""
     return len(part & whole) / len(part) if part else 0.0
 
