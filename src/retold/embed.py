@@ -104,14 +104,12 @@ class Embedder:
                 texts, batch_size=32, convert_to_tensor=True, show_progress_bar=False
             )
             vectors = tensor.float().numpy()
-            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         elif model == "e5":
             vectors = np.asarray(encoder.passage(texts), dtype=np.float32)
-            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         else:
             vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
-            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        return np.asarray(vectors, dtype=np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return vectors
 
     def _use_bfloat16(self) -> bool:
         """bfloat16 where the CPU computes it natively (AMX, AVX-512 BF16): 2.4x faster on the
