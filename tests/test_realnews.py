@@ -240,6 +240,30 @@ def test_names_match_across_languages_and_scripts() -> None:
     assert specific_key("Unesco") in french.weights
 
 
+def test_countries_and_cities_match_under_their_names_in_every_language() -> None:
+    """Exonyms are not transliterations: Maroc, Марокко and 摩洛哥 are Morocco, Moscou and Москва
+    are Moscow. A translation keeps its places under other names and must still share them."""
+    from retold.specifics import article_specifics
+
+    versions = {
+        "en": "Morocco accepted aid from Spain and the United States, Moscow said on Sunday.",
+        "fr": "Le Maroc a accepté l'aide de l'Espagne et des États-Unis, a dit Moscou dimanche.",
+        "de": "Marokko nahm Hilfe aus Spanien und den Vereinigten Staaten an, sagte Moskau.",
+        "ru": "Марокко приняло помощь Испании и Соединенных Штатов, заявила Москва.",
+        "zh": "莫斯科说，摩洛哥接受了西班牙和美国的援助。",
+    }
+    places = [
+        {k for k in article_specifics([text], language, None).weights if k.startswith("@")}
+        for language, text in versions.items()
+    ]
+    assert all(len(found) == 4 for found in places), places
+    assert all(found == places[0] for found in places)
+    # a common noun that spells a country is not one, and two places with one key stay apart
+    assert not article_specifics(["We ate turkey."], "en", None).weights.keys() & places[0]
+    niger = article_specifics(["Niger and Nigeria closed the border."], "en", None).weights
+    assert not any(k.startswith("@") for k in niger)
+
+
 def test_a_translation_keeps_its_source_s_sentence_order() -> None:
     """The order evidence counts mutual-best sentence pairs that run in one order on both
     sides: high for a sentence-by-sentence translation, lower once its sentences are shuffled

@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from retold.places import HAN_OR_KANA, PlaceNames, place_names
+
 WORD = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*")
 ELIDED_ARTICLE = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t|dell|nell|all|dall|sull)$", re.IGNORECASE)
 # One spelling for the sounds European languages write differently, longest first.
@@ -27,6 +29,9 @@ SPELLING = (
     ("y", "i"), ("j", "i"), ("kh", "h"), ("ck", "k"), ("c", "k"),
 )  # fmt: skip
 KEY_LETTERS = 5
+# A country or city named across languages: shared by many reports of a week, but a translation
+# that keeps it under another name still shares it.
+PLACE_WEIGHT = 0.3
 # Zipf frequency 3 is about once in a million words (wordfreq's scale runs to ~8): at or above
 # "common", a word says little about which event an article reports.
 COMMON_ZIPF = 4.2
@@ -53,19 +58,59 @@ class Specifics:
 
 
 def article_specifics(sentences: list[str], language: str | None, title: str | None) -> Specifics:
+    places = place_names()
     weights: dict[str, float] = {}
+
+    def add(key: str, weight: float) -> None:
+        if key and weight > 0:
+            weights[key] = max(weights.get(key, 0.0), weight)
+
     for text in ([title] if title else []) + sentences:
-        for position, match in enumerate(WORD.finditer(text)):
-            token = match.group()
+        tokens = [m.group() for m in WORD.finditer(text)]
+        keys = [specific_key(t) for t in tokens]
+        position = 0
+        while position < len(tokens):
+            token = tokens[position]
             if ELIDED_ARTICLE.match(token):
+                position += 1
                 continue
             weight = _token_weight(token, language, sentence_start=position == 0)
-            if weight <= 0:
+            taken = _phrase_length(places, keys, position)
+            if taken:
+                span = range(position, position + taken)
+                phrase = tuple(keys[i] for i in span)
+                weights_in = [_token_weight(tokens[i], language, i == 0) for i in span]
+                add(places.phrases[phrase], max(PLACE_WEIGHT, *weights_in))
+                position += taken
                 continue
-            key = specific_key(token)
-            if key:
-                weights[key] = max(weights.get(key, 0.0), weight)
+            if HAN_OR_KANA.search(token):
+                for name in _cjk_pattern().findall(token):
+                    add(places.cjk[name], PLACE_WEIGHT)
+            key = keys[position]
+            place = places.words.get(key)
+            if place and not token[0].islower():
+                # a place opening a sentence is still a place (and scripts without case)
+                add(place, max(weight, PLACE_WEIGHT))
+            else:
+                add(key, weight)
+            position += 1
     return Specifics(weights)
+
+
+def _phrase_length(places: PlaceNames, keys: list[str], start: int) -> int:
+    """How many words from `start` name a place together (0 when none do)."""
+    if not keys[start]:
+        return 0
+    for length in range(min(places.longest_phrase, len(keys) - start), 1, -1):
+        if tuple(keys[start : start + length]) in places.phrases:
+            return length
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _cjk_pattern() -> re.Pattern[str]:
+    names = sorted(place_names().cjk, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names))
 
 
 def specific_key(token: str) -> str:
