@@ -264,6 +264,44 @@ def test_countries_and_cities_match_under_their_names_in_every_language() -> Non
     assert not any(k.startswith("@") for k in niger)
 
 
+def test_days_named_in_the_text_match_across_languages() -> None:
+    """A day of the month is one specific whatever language writes it ("3 June", "3 июня",
+    "3. Juni", "3 de junio", "6月3日", "03.06.2021"); two events of one week name other days.
+    The month's own word is no longer a specific that differs by language."""
+    from retold.dates import days_named
+    from retold.specifics import article_specifics
+
+    versions = {
+        "en": "The two services agreed to cooperate on June 3rd, officials said.",
+        "en-gb": "The two services agreed to cooperate on 3 June 2021.",
+        "ru": "3 июня 2021 года две службы договорились о сотрудничестве.",
+        "uk": "Дві служби домовилися про співпрацю 3 червня.",
+        "el": "Οι δύο υπηρεσίες συμφώνησαν στις 3 ΙΟΥΝΙΟΥ να συνεργαστούν.",
+        "de": "Am 3. Juni vereinbarten die beiden Dienste eine Zusammenarbeit.",
+        "es": "Los dos servicios acordaron cooperar el 3 de junio.",
+        "fr": "Les deux services ont convenu le 1er juin de coopérer.",
+        "pl": "Obie służby uzgodniły współpracę 3 czerwca.",
+        "ar": "اتفق الجهازان على التعاون في 3 حزيران.",
+        "zh": "两个部门于2021年6月3日同意合作。",
+        "dotted": "Die Dienste vereinbarten am 03.06.2021 eine Zusammenarbeit.",
+    }
+    found = {
+        name: [d.key for d in days_named(text, name.split("-")[0] if name != "dotted" else "de")]
+        for name, text in versions.items()
+    }
+    assert found.pop("fr") == ["#0601"]
+    assert all(keys == ["#0603"] for keys in found.values()), found
+    # a month without a day, a year, a modal verb and a count of days are not days
+    for text in ("In June the talks resumed.", "It may rain on 23 days in May 2021."):
+        assert days_named(text, "en") == []
+    english = article_specifics([versions["en-gb"]], "en", None).weights
+    russian = article_specifics([versions["ru"]], "ru", None).weights
+    assert "#0603" in english.keys() & russian.keys()
+    assert not any(key.startswith("iun") for key in english.keys() | russian.keys())
+    ryanair = article_specifics(["The plane was diverted to Minsk on 23 May."], "en", None)
+    assert "#0603" not in ryanair.weights and "#0523" in ryanair.weights
+
+
 def test_a_translation_keeps_its_source_s_sentence_order() -> None:
     """The order evidence counts mutual-best sentence pairs that run in one order on both
     sides: high for a sentence-by-sentence translation, lower once its sentences are shuffled

@@ -312,6 +312,9 @@ class Pipeline:
             date_gap_days=abs((date_a - date_b).days) if date_a and date_b else None,
             order=sentence_order(vectors_a, vectors_b),
             lede_similarity=round(lede_similarity, 4),
+            days_shared=specific.days_shared,
+            days_only_a=specific.days_only_a,
+            days_only_b=specific.days_only_b,
         )
 
 

@@ -18,7 +18,7 @@ from retold.facts import Fact
 from retold.fingerprint import band_keys, minhash_signature, sentence_hash, shingles, text_hash
 from retold.pipeline import LEAD_MODEL, Pipeline, PreparedArticle, order_key
 from retold.settings import Settings
-from retold.specifics import Specifics
+from retold.specifics import SPECIFICS_VERSION, Specifics
 
 
 @dataclass
@@ -67,6 +67,7 @@ def preparation_recipe(settings: Settings) -> str:
     length or lede model is made again, never mixed with the new ones."""
     return (
         f"facts={settings.fact_extractor};lede={settings.lede_sentences};"
+        f"specifics={SPECIFICS_VERSION};"
         f"{model_identity(LEAD_MODEL)}"
     )
 

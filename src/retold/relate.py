@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import math
 import re
@@ -49,6 +50,9 @@ class PairMeasures:
     date_gap_days: int | None = None  # publication dates apart, when both are known
     order: SentenceOrder = SentenceOrder()  # mutual-best sentence pairs and their order
     lede_similarity: float = 0.0  # e5 cosine of the two ledes (title and first sentence)
+    days_shared: tuple[str, ...] = ()  # days of the month both texts name ("#0603")
+    days_only_a: tuple[str, ...] = ()
+    days_only_b: tuple[str, ...] = ()
 
 
 def text_similarity(alignment: Alignment, sentences_a: int, sentences_b: int) -> float:
@@ -108,6 +112,9 @@ def pair_features(m: PairMeasures) -> dict[str, float]:
         "contrast_min": min(order.contrast_a, order.contrast_b),
         "contrast_max": max(order.contrast_a, order.contrast_b),
         "lede_similarity": m.lede_similarity,
+        "days_shared": math.log1p(len(m.days_shared)),
+        # both name days of the month and none of them the same: two events of one week
+        "days_differ": 1.0 if m.days_only_a and m.days_only_b and not m.days_shared else 0.0,
     }
 
 
@@ -234,6 +241,12 @@ def relation_evidence(m: PairMeasures, relation: Relation, probability: float) -
     if m.fact_conflicts:
         lines.append(
             f"{m.fact_conflicts} name(s), figure(s) or date(s) differ between linked sentences"
+        )
+    if m.days_shared:
+        lines.append(f"both name {_days(m.days_shared)}")
+    elif m.days_only_a and m.days_only_b:
+        lines.append(
+            f"they name different days: {_days(m.days_only_a)} against {_days(m.days_only_b)}"
         )
     if m.date_gap_days is not None:
         lines.append(f"published {m.date_gap_days} day(s) apart")
@@ -399,3 +412,8 @@ def _domain(url: str | None) -> str | None:
         return None
     match = re.match(r"^(?:\w+://)?(?:www\.)?([^/:]+)", url)
     return match.group(1) if match else None
+
+
+def _days(keys: tuple[str, ...]) -> str:
+    """Day keys as a reader writes them: "#0603" -> "3 June"."""
+    return ", ".join(f"{int(k[3:5])} {calendar.month_name[int(k[1:3])]}" for k in keys)

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from retold.dates import days_named
 from retold.places import HAN_OR_KANA, PlaceNames, place_names
 
 WORD = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*")
@@ -29,9 +30,14 @@ SPELLING = (
     ("y", "i"), ("j", "i"), ("kh", "h"), ("ck", "k"), ("c", "k"),
 )  # fmt: skip
 KEY_LETTERS = 5
+# Raised whenever the keys or weights change, so that stored preparations are made again.
+SPECIFICS_VERSION = 3  # 2: countries and cities by what they name; 3: days of the month
 # A country or city named across languages: shared by many reports of a week, but a translation
 # that keeps it under another name still shares it.
 PLACE_WEIGHT = 0.3
+# A day of the month named in the text ("3 June", "3 июня", "6月3日"), keyed alike in every
+# language: two events of one week with the same actors usually fall on different days.
+DAY_WEIGHT = 0.6
 # Zipf frequency 3 is about once in a million words (wordfreq's scale runs to ~8): at or above
 # "common", a word says little about which event an article reports.
 COMMON_ZIPF = 4.2
@@ -66,7 +72,14 @@ def article_specifics(sentences: list[str], language: str | None, title: str | N
             weights[key] = max(weights.get(key, 0.0), weight)
 
     for text in ([title] if title else []) + sentences:
-        tokens = [m.group() for m in WORD.finditer(text)]
+        days = days_named(text, language)
+        for day in days:
+            add(day.key, DAY_WEIGHT)
+        tokens = [
+            m.group()
+            for m in WORD.finditer(text)
+            if not any(d.start <= m.start() < d.end for d in days)
+        ]
         keys = [specific_key(t) for t in tokens]
         position = 0
         while position < len(tokens):
@@ -168,10 +181,19 @@ class SpecificOverlap:
     jaccard: float  # shared weight over the union's weight
     only_a: float
     only_b: float
+    days_shared: tuple[str, ...] = ()  # day keys ("#0603") both name
+    days_only_a: tuple[str, ...] = ()
+    days_only_b: tuple[str, ...] = ()
+
+
+def is_day_key(key: str) -> bool:
+    return key.startswith("#")
 
 
 def overlap(a: Specifics, b: Specifics) -> SpecificOverlap:
     shared_keys = a.weights.keys() & b.weights.keys()
+    days_a = {k for k in a.weights if is_day_key(k)}
+    days_b = {k for k in b.weights if is_day_key(k)}
     shared = sum(min(a.weights[k], b.weights[k]) for k in shared_keys)
     only_a = sum(w for k, w in a.weights.items() if k not in shared_keys)
     only_b = sum(w for k, w in b.weights.items() if k not in shared_keys)
@@ -183,4 +205,7 @@ def overlap(a: Specifics, b: Specifics) -> SpecificOverlap:
         jaccard=round(shared / union, 4) if union else 0.0,
         only_a=round(only_a, 4),
         only_b=round(only_b, 4),
+        days_shared=tuple(sorted(days_a & days_b)),
+        days_only_a=tuple(sorted(days_a - days_b)),
+        days_only_b=tuple(sorted(days_b - days_a)),
     )
