@@ -144,6 +144,16 @@ def test_two_headlines_are_compared(pipeline: Pipeline) -> None:
     assert result.relation in SAME_EVENT
 
 
+def test_the_evidence_names_the_days_two_events_fall_on(pipeline: Pipeline) -> None:
+    """The reader sees why the seeds' event and the Ryanair diversion are two events: they
+    name no day in common. Told the same way whichever article comes first."""
+    kgb, ryanair = page("kgb_fsb_cooperation_2021-01"), page("ryanair_minsk_2021-06")
+    for first, second in ((kgb, ryanair), (ryanair, kgb)):
+        result = pipeline.compare(first, second)
+        assert result.relation not in SAME_EVENT
+        assert "they name no day in common: 23 May, 3 June" in result.evidence
+
+
 def test_every_dev_page_is_given_the_language_a_reader_gave_it(pipeline: Pipeline) -> None:
     rows = [
         json.loads(line)

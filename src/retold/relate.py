@@ -245,9 +245,9 @@ def relation_evidence(m: PairMeasures, relation: Relation, probability: float) -
     if m.days_shared:
         lines.append(f"both name {_days(m.days_shared)}")
     elif m.days_only_a and m.days_only_b:
-        lines.append(
-            f"they name different days: {_days(m.days_only_a)} against {_days(m.days_only_b)}"
-        )
+        # measured in a canonical order, not the caller's: name the days without sides
+        named = tuple(sorted(m.days_only_a + m.days_only_b))
+        lines.append(f"they name no day in common: {_days(named)}")
     if m.date_gap_days is not None:
         lines.append(f"published {m.date_gap_days} day(s) apart")
     return lines
