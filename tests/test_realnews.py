@@ -144,6 +144,26 @@ def test_two_headlines_are_compared(pipeline: Pipeline) -> None:
     assert result.relation in SAME_EVENT
 
 
+def test_figures_grouped_by_spaces_are_one_figure() -> None:
+    """French and Polish write thousands with a space ("2 750 morts"): that is the figure
+    2,750 of an English report, not a "2" and a "000" that every other large French figure
+    shares."""
+    from retold.facts import extract_facts
+    from retold.specifics import article_specifics
+
+    french = article_specifics(["Le séisme a fait 2 750 morts et 5 000 blessés."], "fr", None)
+    english = article_specifics(["The quake killed 2,750 people."], "en", None)
+    other = article_specifics(["Quelque 2 000 secouristes sont arrivés."], "fr", None)
+    assert "2750" in french.weights.keys() & english.weights.keys()
+    assert not {k for k in french.weights.keys() & other.weights.keys() if k.isdigit()}
+    # a year beside a count stays two figures
+    assert {"2021", "100"} <= article_specifics(
+        ["En 2021 100 personnes"], "fr", None
+    ).weights.keys()
+    numbers = [f.text for f in extract_facts(["Il y a eu 2 750 morts."], "fr", "rules")]
+    assert "2 750" in numbers
+
+
 def test_the_evidence_names_the_days_two_events_fall_on(pipeline: Pipeline) -> None:
     """The reader sees why the seeds' event and the Ryanair diversion are two events: they
     name no day in common. Told the same way whichever article comes first."""

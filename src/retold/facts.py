@@ -20,6 +20,7 @@ from anyascii import anyascii
 from rapidfuzz.fuzz import ratio as indel_ratio
 
 from retold.align import Alignment
+from retold.specifics import GROUPED_FIGURE
 
 FactKind = Literal["date", "number", "person", "organisation", "place", "quote"]
 ENTITY_KINDS = {"person", "organisation", "place"}
@@ -56,7 +57,9 @@ RULE_DATE = re.compile(
     r"(?:yesterday|today|tomorrow)|(?:in|since|until|by)\s+(?:1[89]|20)\d\d)\b",
     re.IGNORECASE,
 )
-RULE_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s?%|\s?(?:million|billion|percent))?")
+RULE_NUMBER = re.compile(
+    rf"(?<![\w.])(?:{GROUPED_FIGURE}|\d+(?:[.,]\d+)*)(?:\s?%|\s?(?:million|billion|percent))?"
+)
 RULE_NAME = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+(?:[A-Z][\w’'\-]+|of|de|von|van|al|bin))*\b")
 RULE_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 POSSESSIVE = re.compile(r"[’']s\b")

@@ -22,7 +22,9 @@ from anyascii import anyascii
 from retold.dates import days_named
 from retold.places import HAN_OR_KANA, PlaceNames, place_names
 
-WORD = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*")
+# Thousands grouped by a space, as French, Polish or Russian write them ("2 750"): one figure.
+GROUPED_FIGURE = r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)"
+WORD = re.compile(rf"[^\W\d_]+|{GROUPED_FIGURE}|\d+(?:[.,]\d+)*")
 ELIDED_ARTICLE = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t|dell|nell|all|dall|sull)$", re.IGNORECASE)
 # One spelling for the sounds European languages write differently, longest first.
 SPELLING = (
@@ -31,7 +33,8 @@ SPELLING = (
 )  # fmt: skip
 KEY_LETTERS = 5
 # Raised whenever the keys or weights change, so that stored preparations are made again.
-SPECIFICS_VERSION = 3  # 2: countries and cities by what they name; 3: days of the month
+# (the record holds the facts too, so a change to them raises it as well)
+SPECIFICS_VERSION = 4  # 2: countries and cities; 3: days of the month; 4: figures like 2 750
 # A country or city named across languages: shared by many reports of a week, but a translation
 # that keeps it under another name still shares it.
 PLACE_WEIGHT = 0.3
