@@ -294,6 +294,18 @@ def test_countries_and_cities_match_under_their_names_in_every_language() -> Non
     assert not any(k.startswith("@") for k in niger)
 
 
+def test_the_packaged_place_and_month_names_are_what_babel_builds() -> None:
+    """The CLDR tables ship built (a second or two of every process start otherwise); they must
+    be what the installed babel gives, or bench/build_cldr_names.py has to be run again."""
+    from retold.dates import build_month_tables
+    from retold.places import build_place_names, packaged_cldr_names, place_names_to_json
+
+    packaged = packaged_cldr_names()
+    assert packaged is not None
+    assert packaged["places"] == place_names_to_json(build_place_names())
+    assert packaged["months"] == build_month_tables()
+
+
 def test_days_named_in_the_text_match_across_languages() -> None:
     """A day of the month is one specific whatever language writes it ("3 June", "3 июня",
     "3. Juni", "3 de junio", "6月3日", "03.06.2021"); two events of one week name other days.

@@ -108,6 +108,17 @@ def _month_names(language: str | None) -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _month_tables() -> dict[str, dict[str, int]]:
+    from retold.places import packaged_cldr_names
+
+    packaged = packaged_cldr_names()
+    if packaged is None:
+        return build_month_tables()
+    months: dict[str, dict[str, int]] = packaged["months"]
+    return months
+
+
+def build_month_tables() -> dict[str, dict[str, int]]:
+    """Per language, lower-cased month names -> month number, from CLDR through `babel`."""
     from babel import Locale
 
     from retold.places import HAN_OR_KANA, LOCALES

@@ -12,10 +12,12 @@ is mapped to the place's code. Keys that two places share (Niger and Nigeria) ar
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
+from importlib import resources
+from typing import Any, TypeVar
 
 Key = TypeVar("Key", str, tuple[str, ...])
 
@@ -27,6 +29,7 @@ LOCALES = (
     "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "ta", "th", "tr", "uk", "ur",
     "vi", "zh",
 )  # fmt: skip
+CLDR_NAMES_FILE = "cldr_names.json"
 HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 # Territories whose CLDR names are common words or other things first.
@@ -45,6 +48,41 @@ class PlaceNames:
 
 @lru_cache(maxsize=1)
 def place_names() -> PlaceNames:
+    """The packaged table (bench/build_cldr_names.py writes it from babel: loading CLDR for 47
+    locales takes a second or two at every process start), or a fresh build without it."""
+    packaged = packaged_cldr_names()
+    if packaged is None:
+        return build_place_names()
+    return place_names_from_json(packaged["places"])
+
+
+def packaged_cldr_names() -> dict[str, Any] | None:
+    path = resources.files("retold") / "data" / CLDR_NAMES_FILE
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def place_names_to_json(places: PlaceNames) -> dict[str, Any]:
+    return {
+        "words": places.words,
+        "phrases": {" ".join(k): v for k, v in places.phrases.items()},
+        "cjk": places.cjk,
+    }
+
+
+def place_names_from_json(data: dict[str, Any]) -> PlaceNames:
+    phrases = {tuple(k.split(" ")): v for k, v in data["phrases"].items()}
+    return PlaceNames(
+        words=dict(data["words"]),
+        phrases=phrases,
+        cjk=dict(data["cjk"]),
+        longest_phrase=max((len(k) for k in phrases), default=1),
+    )
+
+
+def build_place_names() -> PlaceNames:
     from babel import Locale
 
     from retold.specifics import WORD, specific_key
