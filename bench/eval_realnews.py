@@ -14,6 +14,12 @@ a fresh corpus, linked, and grouped into stories as `retold stories` does; B-cub
 against the labelled events. `--before` prints a saved run (e.g. of an earlier commit, run with
 PYTHONPATH pointing at its src/) beside this one. Only the public API is used, so an earlier
 version of retold can be measured with this same script.
+
+A split holds 8–9 stories, so the pair figures come with 95 % intervals from drawing the
+stories again with replacement; a saved run keeps its judgement of every pair of one event (and
+of the cross-event pairs it judged one event), so that a later run given it as `--before` also
+prints the interval of the change, pair by pair on the same draws. A change whose interval
+spans zero is one this split cannot tell from chance.
 """
 
 from __future__ import annotations
@@ -89,6 +95,7 @@ def judge_all(
             {
                 "x": x.id,
                 "y": y.id,
+                "stories": (x.base_story, y.base_story),
                 "languages": "-".join(
                     sorted(str(prepared[p.id].article.language or "?") for p in (x, y))
                 ),
@@ -97,6 +104,72 @@ def judge_all(
             }
         )
     return judged
+
+
+# The four pair figures of the targets: which truth they count, which relations they accept.
+PAIR_FIGURES = {
+    "copy_pair_recall": ({"copy"}, COPY),
+    "false_copy_rate_same_story": ({"same-story"}, COPY),
+    "story_pair_recall": ({"copy", "same-story"}, SAME_EVENT),
+    "cross_story_same_or_closer": ({"different"}, SAME_EVENT),
+}
+BOOTSTRAP_ROUNDS = 2000
+
+
+def kept_pairs(judged: list[dict[str, Any]]) -> list[list[str]]:
+    """What a later run needs to compare pair by pair with this one: every pair of one event,
+    and the pairs of two events judged the same event or closer (all others were judged apart)."""
+    return [
+        [r["x"], r["y"], r["relation"]]
+        for r in judged
+        if r["truth"] != "different" or r["relation"] in SAME_EVENT
+    ]
+
+
+def story_intervals(judged: list[dict[str, Any]], before: list[list[str]] | None) -> dict[str, Any]:
+    """95 % intervals of the pair figures, and of their change against `before` (the kept pairs
+    of an earlier run on the same split), when the stories are drawn again with replacement: a
+    split holds a handful of stories, and which ones it holds moves the figures more than most
+    changes to the engine do. A pair within a story counts as often as its story is drawn; a
+    pair across two stories, the product."""
+    import numpy as np
+
+    stories = sorted({s for r in judged for s in r["stories"]})
+    index = {s: i for i, s in enumerate(stories)}
+    earlier = {(x, y): relation for x, y, relation in before} if before is not None else None
+    groups: Counter[tuple[int, int, str, bool, bool, bool, bool]] = Counter()
+    for r in judged:
+        then = "related"
+        if earlier is not None:
+            then = earlier.get((r["x"], r["y"]), earlier.get((r["y"], r["x"]), "related"))
+        a, b = index[r["stories"][0]], index[r["stories"][1]]
+        now = r["relation"]
+        groups[
+            (a, b, r["truth"], now in COPY, now in SAME_EVENT, then in COPY, then in SAME_EVENT)
+        ] += 1
+    keys = list(groups)
+    counts = np.array([groups[k] for k in keys], dtype=float)
+    first, second = np.array([k[0] for k in keys]), np.array([k[1] for k in keys])
+    rng = np.random.default_rng(0)
+    draws = rng.multinomial(len(stories), [1 / len(stories)] * len(stories), BOOTSTRAP_ROUNDS)
+    weights = counts * np.where(
+        first == second, draws[:, first], draws[:, first] * draws[:, second]
+    )
+    out: dict[str, Any] = {"rounds": BOOTSTRAP_ROUNDS, "stories": len(stories)}
+    for name, (truths, accepted) in PAIR_FIGURES.items():
+        position = 0 if accepted is COPY else 1
+        counted = np.array([k[2] in truths for k in keys])
+        hit_now = np.array([k[3 + position] for k in keys])
+        hit_then = np.array([k[5 + position] for k in keys])
+        total = (weights * counted).sum(axis=1)
+        valid = total > 0
+        now_share = (weights * (counted & hit_now)).sum(axis=1)[valid] / total[valid]
+        out[name] = [round(float(v), 3) for v in np.percentile(now_share, [2.5, 97.5])]
+        if earlier is not None:
+            then_share = (weights * (counted & hit_then)).sum(axis=1)[valid] / total[valid]
+            change = now_share - then_share
+            out[f"{name}_change"] = [round(float(v), 3) for v in np.percentile(change, [2.5, 97.5])]
+    return out
 
 
 def family_metrics(pages: list[Page]) -> dict[str, Any]:
@@ -156,7 +229,7 @@ def by_language_pair(judged: list[dict[str, Any]]) -> dict[str, Any]:
     return table
 
 
-def evaluate(split: str, synthetic: bool) -> dict[str, Any]:
+def evaluate(split: str, synthetic: bool, before: dict[str, Any] | None = None) -> dict[str, Any]:
     pipeline = Pipeline()
     report: dict[str, Any] = {}
     pages = load_realnews(split)
@@ -171,6 +244,8 @@ def evaluate(split: str, synthetic: bool) -> dict[str, Any]:
         **pair_metrics([(r["truth"], r["relation"]) for r in judged]),
         **family_metrics(pages),
         "by_language_pair": by_language_pair(judged),
+        "intervals": story_intervals(judged, (before or {}).get("realnews", {}).get("kept_pairs")),
+        "kept_pairs": kept_pairs(judged),
     }
     if synthetic:
         pages = load_synthetic()
@@ -214,6 +289,17 @@ def print_table(report: dict[str, Any], before: dict[str, Any] | None) -> None:
         for key in HEADLINE:
             print(f"{key:32s} {_fmt(old.get(key)):>8s} {_fmt(now.get(key)):>8s}")
         print(f"{'pairs by truth':32s} {now['pairs']}")
+        intervals = now.get("intervals")
+        if intervals:
+            print(
+                f"\n95 % intervals, stories drawn again ({intervals['stories']} stories, "
+                f"{intervals['rounds']} draws): after, and the change from before"
+            )
+            for key in PAIR_FIGURES:
+                change = intervals.get(f"{key}_change")
+                shown = f"{change[0]:+.3f} .. {change[1]:+.3f}" if change else "-"
+                low, high = intervals[key]
+                print(f"{key:32s} {low:.3f} .. {high:.3f}   change {shown}")
     if "realnews" in report:
         print("\nby language pair (after): copy recall / story recall / cross-story false, pairs")
         for languages, row in report["realnews"]["by_language_pair"].items():
@@ -235,10 +321,10 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a saved report to print beside this one")
     parser.add_argument("--no-synthetic", action="store_true")
     args = parser.parse_args()
-    report = evaluate(args.split, synthetic=not args.no_synthetic)
+    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
+    report = evaluate(args.split, synthetic=not args.no_synthetic, before=before)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
     print_table(report, before)
 
 
