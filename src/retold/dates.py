@@ -3,6 +3,7 @@ article names in its text, in any of the languages it may be written in."""
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ def parse_date(value: str | None) -> date | None:
 # read in its article's language only, since some name different months in two languages
 # (Croatian "listopad" is October, Czech "listopad" November); for text of unknown language,
 # only names that mean one month everywhere are read.
+DAY_KEY_MARK = "#"  # no other specific key holds it (words are letters, figures digits)
 MONTH_LOCALES = ("ar_SY",)  # Levantine month names (حزيران) beside Egyptian ones (يونيو)
 DAY_SUFFIX = r"(?:st|nd|rd|th|er|ᵉʳ|º|ª|\.|-?го|-?е|-?ого)?"
 CJK_DAY = re.compile(
@@ -46,7 +48,16 @@ class DayMention:
     @property
     def key(self) -> str:
         """The day as a specific: the same whatever language or form wrote it."""
-        return f"#{self.month:02d}{self.day:02d}"
+        return f"{DAY_KEY_MARK}{self.month:02d}{self.day:02d}"
+
+
+def is_day_key(key: str) -> bool:
+    return key.startswith(DAY_KEY_MARK)
+
+
+def day_label(key: str) -> str:
+    """A day key as a reader writes the day: "#0603" -> "3 June"."""
+    return f"{int(key[3:5])} {calendar.month_name[int(key[1:3])]}"
 
 
 def days_named(text: str, language: str | None) -> list[DayMention]:

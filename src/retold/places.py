@@ -56,7 +56,9 @@ def place_names() -> PlaceNames:
     return place_names_from_json(packaged["places"])
 
 
+@lru_cache(maxsize=1)
 def packaged_cldr_names() -> dict[str, Any] | None:
+    """Read once: the place names and the month names both come from this file."""
     path = resources.files("retold") / "data" / CLDR_NAMES_FILE
     if not path.is_file():
         return None

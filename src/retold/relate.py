@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import json
 import math
 import re
@@ -13,7 +12,7 @@ from typing import Any
 
 from retold.align import Alignment, SentenceOrder, passages
 from retold.article import Article
-from retold.dates import parse_date
+from retold.dates import day_label, parse_date
 from retold.facts import FactChange, FactDiff
 from retold.result import Direction, PassageView, Relation, ReuseView
 from retold.settings import Settings
@@ -415,5 +414,4 @@ def _domain(url: str | None) -> str | None:
 
 
 def _days(keys: tuple[str, ...]) -> str:
-    """Day keys as a reader writes them: "#0603" -> "3 June"."""
-    return ", ".join(f"{int(k[3:5])} {calendar.month_name[int(k[1:3])]}" for k in keys)
+    return ", ".join(day_label(k) for k in keys)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from retold.dates import days_named
+from retold.dates import days_named, is_day_key
 from retold.places import HAN_OR_KANA, PlaceNames, place_names
 
 # Thousands grouped by a space, as French, Polish or Russian write them ("2 750"): one figure.
@@ -187,10 +187,6 @@ class SpecificOverlap:
     days_shared: tuple[str, ...] = ()  # day keys ("#0603") both name
     days_only_a: tuple[str, ...] = ()
     days_only_b: tuple[str, ...] = ()
-
-
-def is_day_key(key: str) -> bool:
-    return key.startswith("#")
 
 
 def overlap(a: Specifics, b: Specifics) -> SpecificOverlap:
