@@ -333,6 +333,8 @@ def test_days_named_in_the_text_match_across_languages() -> None:
     }
     assert found.pop("fr") == ["#0601"]
     assert all(keys == ["#0603"] for keys in found.values()), found
+    # capitals whose lower case is not the table's spelling (Turkish dotted İ) are still read
+    assert [d.key for d in days_named("3 NİSAN 2021", "tr")] == ["#0403"]
     # a month without a day, a year, a modal verb and a count of days are not days
     for text in ("In June the talks resumed.", "It may rain on 23 days in May 2021."):
         assert days_named(text, "en") == []

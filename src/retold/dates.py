@@ -79,10 +79,21 @@ def days_named(text: str, language: str | None) -> list[DayMention]:
     day_first, month_first = _month_patterns(language)
     if day_first is not None and month_first is not None:
         for match in day_first.finditer(text):
-            add(match.start(), match.end(), months[match.group(2).lower()], int(match.group(1)))
+            month = _month_number(months, match.group(2))
+            if month:
+                add(match.start(), match.end(), month, int(match.group(1)))
         for match in month_first.finditer(text):
-            add(match.start(), match.end(), months[match.group(1).lower()], int(match.group(2)))
+            month = _month_number(months, match.group(1))
+            if month:
+                add(match.start(), match.end(), month, int(match.group(2)))
     return sorted(found, key=lambda m: m.start)
+
+
+def _month_number(months: dict[str, int], written: str) -> int | None:
+    """The month a matched name means. Matching ignores case, but lower-casing does not always
+    give the table's spelling back (Turkish "NİSAN" lowers to "ni̇san" with a combining dot)."""
+    lowered = written.lower()
+    return months.get(lowered) or months.get(_without_accents(lowered))
 
 
 @lru_cache(maxsize=64)
