@@ -335,6 +335,10 @@ def test_days_named_in_the_text_match_across_languages() -> None:
     assert all(keys == ["#0603"] for keys in found.values()), found
     # capitals whose lower case is not the table's spelling (Turkish dotted İ) are still read
     assert [d.key for d in days_named("3 NİSAN 2021", "tr")] == ["#0403"]
+    assert [d.key for d in days_named("3 MAYIS 2021", "tr")] == ["#0503"]
+    # Greek capitals keep the diaeresis and drop the stress mark; ordinals take -η
+    assert [d.key for d in days_named("ΣΤΙΣ 3 ΜΑΪΟΥ 2021", "el")] == ["#0503"]
+    assert [d.key for d in days_named("την 28η Φεβρουαρίου", "el")] == ["#0228"]
     # a month without a day, a year, a modal verb and a count of days are not days
     for text in ("In June the talks resumed.", "It may rain on 23 days in May 2021."):
         assert days_named(text, "en") == []

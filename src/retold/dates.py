@@ -30,7 +30,8 @@ def parse_date(value: str | None) -> date | None:
 # only names that mean one month everywhere are read.
 DAY_KEY_MARK = "#"  # no other specific key holds it (words are letters, figures digits)
 MONTH_LOCALES = ("ar_SY",)  # Levantine month names (حزيران) beside Egyptian ones (يونيو)
-DAY_SUFFIX = r"(?:st|nd|rd|th|er|ᵉʳ|º|ª|\.|-?го|-?е|-?ого)?"
+ACUTE = "\u0301"  # Greek tonos decomposes to it
+DAY_SUFFIX = r"(?:st|nd|rd|th|er|ᵉʳ|º|ª|ης?|\.|-?го|-?е|-?ого)?"
 CJK_DAY = re.compile(
     r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]|(?<!\d)(\d{1,2})월\s*(\d{1,2})일"
 )
@@ -91,9 +92,19 @@ def days_named(text: str, language: str | None) -> list[DayMention]:
 
 def _month_number(months: dict[str, int], written: str) -> int | None:
     """The month a matched name means. Matching ignores case, but lower-casing does not always
-    give the table's spelling back (Turkish "NİSAN" lowers to "ni̇san" with a combining dot)."""
+    give the table's spelling back (Turkish "NİSAN" lowers to "ni̇san" with a combining dot,
+    "MAYIS" to "mayis" where the table has "mayıs")."""
     lowered = written.lower()
-    return months.get(lowered) or months.get(_without_accents(lowered))
+    return (
+        months.get(lowered)
+        or months.get(_without_accents(lowered))
+        or _upper_case_month_names(tuple(months.items())).get(written.upper())
+    )
+
+
+@lru_cache(maxsize=64)
+def _upper_case_month_names(months: tuple[tuple[str, int], ...]) -> dict[str, int]:
+    return {name.upper(): number for name, number in months}
 
 
 @lru_cache(maxsize=64)
@@ -120,12 +131,27 @@ def _month_names(language: str | None) -> dict[str, int]:
         table = dict(tables[language])
         if language != "en":
             table.update({k: v for k, v in tables["en"].items() if k not in table})
-        return table
+        return _with_capitals_spellings(table)
     everywhere: dict[str, set[int]] = {}
     for table in tables.values():
         for name, number in table.items():
             everywhere.setdefault(name, set()).add(number)
-    return {name: next(iter(n)) for name, n in everywhere.items() if len(n) == 1}
+    return _with_capitals_spellings(
+        {name: next(iter(n)) for name, n in everywhere.items() if len(n) == 1}
+    )
+
+
+def _with_capitals_spellings(table: dict[str, int]) -> dict[str, int]:
+    """Add the spelling a name takes when the page sets it in capitals, where case-blind matching
+    cannot reach it: Greek capitals drop the stress mark but keep the diaeresis ("ΜΑΪΟΥ" is
+    "μαΐου"), so neither the accented nor the bare lower-case name matches them."""
+    spelled = dict(table)
+    for name, number in table.items():
+        unstressed = unicodedata.normalize(
+            "NFC", unicodedata.normalize("NFD", name).replace(ACUTE, "")
+        )
+        spelled.setdefault(unstressed, number)
+    return spelled
 
 
 @lru_cache(maxsize=1)
