@@ -9,8 +9,9 @@ reached copy recall 0.69 and story recall 0.53 at the same false rates, since th
 a similarity depends on the encoder and on the languages (e5's compressed scale). The two
 decision thresholds are then chosen on out-of-fold probabilities of the dev split (five folds
 by story): the copy threshold keeps false copies among independent same-story pairs at or under
-3 %, the story threshold keeps cross-story pairs judged the same story at or under 1 % (the
-issue's targets), each with the most recall that allows. The test
+2 % (the issue's cap is 3 %; out of fold on dev, 3 % became 3.5 % on the validation split, so
+the cap is kept with a margin), the story threshold keeps cross-story pairs judged the same
+story at or under 1 % (the issue's target), each with the most recall that allows. The test
 split is never read here.
 """
 
@@ -40,7 +41,7 @@ from retold.relate import COPY_CLASS, OTHER_CLASS, STORY_CLASS, pair_features  #
 
 CLASSES = [COPY_CLASS, STORY_CLASS, OTHER_CLASS]
 OUTPUT = Path(__file__).resolve().parents[1] / "src" / "retold" / "data" / "relation_model.json"
-MAX_FALSE_COPY = 0.03
+MAX_FALSE_COPY = 0.02
 MAX_FALSE_STORY = 0.01
 
 
