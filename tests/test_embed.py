@@ -1,10 +1,13 @@
-"""The sentence-vector cache never loses a row of the call that fills it."""
+"""Sentence vectors: the cache never loses a row of the call that fills it; every script of a
+language reads alike."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from retold.embed import Embedder
+from retold.settings import DEFAULT_SETTINGS
 
 
 def test_a_call_larger_than_the_cache_returns_every_row() -> None:
@@ -35,3 +38,14 @@ def test_english_vectors_in_bfloat16_agree_with_float32() -> None:
     assert np.allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-5)
     assert float((full * half).sum(axis=1).min()) > 0.999
     assert float(np.abs(full @ full.T - half @ half.T).max()) < 0.01
+
+
+def test_a_traditional_chinese_translation_scores_as_its_simplified_twin() -> None:
+    # Kabul, August 2021: KTSF's Traditional Chinese rendering of the AP sentence. USE read it
+    # at 0.48 against the English, under the link threshold, and aligned nothing of the page.
+    english = "Pentagon spokesman John Kirby said the two blasts were near an airport entrance."
+    traditional = "美國國防部發言人John Kirby已證實爆炸事故，他表示其中一宗在機場入口附近發生。"
+    simplified = "美国国防部发言人John Kirby已证实爆炸事故，他表示其中一宗在机场入口附近发生。"
+    rows = Embedder().encode([english, traditional, simplified], "multilingual")
+    assert float(rows[0] @ rows[1]) == pytest.approx(float(rows[0] @ rows[2]), abs=1e-4)
+    assert float(rows[0] @ rows[1]) >= DEFAULT_SETTINGS.multilingual_align_threshold
