@@ -135,6 +135,23 @@ def test_one_wrong_edge_does_not_merge_two_story_families(tmp_path) -> None:  # 
     corpus.close()
 
 
+def test_one_wrong_copy_does_not_make_two_wire_texts_one_copy_group() -> None:
+    """Two agency texts of one event, each reprinted three times, and one reprint judged a
+    translation of the other agency's text: two copy groups (still one story family). A chain
+    of write-throughs, each sharing text only with the next, stays one copy group."""
+    from retold.stories import copy_communities, family_communities
+
+    def copy(a: int, b: int, probability: float = 0.9) -> dict:
+        return {"a": a, "b": b, "relation": "rewrite", "probability": probability}
+
+    afp, reuters = [1, 2, 3, 4], [5, 6, 7, 8]
+    pairs = [copy(a, b) for group in (afp, reuters) for a, b in combinations(group, 2)]
+    pairs.append({**copy(4, 5, 0.55), "relation": "translation"})
+    assert copy_communities(pairs) == [afp, reuters]
+    assert family_communities(pairs) == [afp + reuters]
+    assert copy_communities([copy(1, 2), copy(2, 3)]) == [[1, 2, 3]]
+
+
 def test_two_headlines_are_compared(pipeline: Pipeline) -> None:
     result = pipeline.compare(
         RawDocument("a", "Belarus forces Ryanair plane to land in Minsk, arrests journalist"),

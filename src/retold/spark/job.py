@@ -26,6 +26,7 @@ from pyspark.sql import functions as F
 from retold.ingest.records import FieldNames, iter_records
 from retold.settings import DEFAULT_SETTINGS, Settings
 from retold.spark.stages import (
+    COPY_GROUP_SCHEMA,
     FAMILY_SCHEMA,
     ORIGINAL_SCHEMA,
     PAIR_SCHEMA,
@@ -33,6 +34,7 @@ from retold.spark.stages import (
     RECORD_FIELDS,
     bits_per_band,
     communities_of_component,
+    copy_groups_of_component,
     judge_batches,
     original_of_story,
     prepare_batches,
@@ -234,8 +236,13 @@ def run(options: JobOptions, spark: SparkSession | None = None) -> JobReport:
     report.judged_pairs = pairs.count()
     stage("judge pairs (compare engine)")
 
-    copy_edges = pairs.where(F.col("relation").isin(*COPY_RELATIONS)).select("a", "b")
-    copy_groups = connected_components(copy_edges).withColumnRenamed("component", "copy_group")
+    copy_pairs = pairs.where(F.col("relation").isin(*COPY_RELATIONS))
+    copy_components = connected_components(copy_pairs.select("a", "b"))
+    copy_groups = (
+        copy_pairs.join(copy_components.withColumnRenamed("id", "a"), "a")
+        .groupBy("component")
+        .applyInPandas(copy_groups_of_component, COPY_GROUP_SCHEMA)
+    )
     tables: dict[str, DataFrame] = {
         "articles": articles.select(*ARTICLE_COLUMNS),
         "duplicates": duplicates,

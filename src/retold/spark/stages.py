@@ -20,7 +20,12 @@ from retold.ingest.jsonobj import document_from_record
 from retold.pipeline import Pipeline, models_needed
 from retold.prepare import article_vectors, fingerprint
 from retold.settings import Settings
-from retold.stories import edge_from_pair, family_communities, infer_original
+from retold.stories import (
+    copy_communities,
+    edge_from_pair,
+    family_communities,
+    infer_original,
+)
 
 VECTOR_BANDS = 64
 HYPERPLANE_SEED = 20261122
@@ -37,6 +42,7 @@ PAIR_SCHEMA = (
     " probability double"
 )
 FAMILY_SCHEMA = "id long, story long"
+COPY_GROUP_SCHEMA = "id long, copy_group long"
 ORIGINAL_SCHEMA = "story long, original long, original_evidence array<string>"
 RECORD_FIELDS = ("text", "title", "url", "published", "language", "site", "author")
 
@@ -196,6 +202,14 @@ def communities_of_component(group: pd.DataFrame) -> pd.DataFrame:
     pairs = group[["a", "b", "relation", "probability"]].to_dict("records")
     rows = [{"id": m, "story": family[0]} for family in family_communities(pairs) for m in family]
     return pd.DataFrame(rows, columns=["id", "story"])
+
+
+def copy_groups_of_component(group: pd.DataFrame) -> pd.DataFrame:
+    """One connected component of copy pairs → its copy groups, as the local corpus splits
+    them (each group named by its smallest id)."""
+    pairs = group[["a", "b", "relation", "probability"]].to_dict("records")
+    rows = [{"id": m, "copy_group": found[0]} for found in copy_communities(pairs) for m in found]
+    return pd.DataFrame(rows, columns=["id", "copy_group"])
 
 
 def original_of_story(group: pd.DataFrame) -> pd.DataFrame:
