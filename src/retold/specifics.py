@@ -34,7 +34,8 @@ SPELLING = (
 KEY_LETTERS = 5
 # Raised whenever the keys or weights change, so that stored preparations are made again.
 # (the record holds the facts too, so a change to them raises it as well)
-SPECIFICS_VERSION = 5  # 2: countries and cities; 3: days of the month; 4: figures like 2 750; 5: months in capitals
+# 2: countries and cities; 3: days of the month; 4: figures like 2 750; 5: months in capitals
+SPECIFICS_VERSION = 5
 # A country or city named across languages: shared by many reports of a week, but a translation
 # that keeps it under another name still shares it.
 PLACE_WEIGHT = 0.3
