@@ -11,7 +11,8 @@ decision thresholds are then chosen on out-of-fold probabilities of the dev spli
 by story): the copy threshold keeps false copies among independent same-story pairs at or under
 2 % (the issue's cap is 3 %; out of fold on dev, 3 % became 3.5 % on the validation split, so
 the cap is kept with a margin), the story threshold keeps cross-story pairs judged the same
-story at or under 1 % (the issue's target), each with the most recall that allows. The test
+story at or under 1 % (the issue's target) on a split of as many stories as the test split
+holds (`pick_story_threshold` says why), each with the most recall that allows. The test
 split is never read here.
 """
 
@@ -29,6 +30,7 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from realnews import (  # noqa: E402
+    REALNEWS,
     judge_pairs,
     labelled_pairs,
     load_realnews,
@@ -45,15 +47,22 @@ MAX_FALSE_COPY = 0.02
 MAX_FALSE_STORY = 0.01
 
 
+def reported_split_stories() -> int:
+    """How many stories the split the targets are reported on holds (its size only; its pages
+    are never read here)."""
+    splits = json.loads((REALNEWS / "split.json").read_text(encoding="utf-8"))
+    return sum(1 for split in splits.values() if split == "test")
+
+
 def collect(
     pipeline: Pipeline, pages: list, cross_sample: int | None, hard_across: bool = False
-) -> list[tuple[dict, str, str]]:
-    """(features, true class, group) per labelled pair; the group is the story file of the
-    pair's first page, so that folds never split a story."""
+) -> list[tuple[dict, str, str, str]]:
+    """(features, true class, group, other story file) per labelled pair; the group is the
+    story file of the pair's first page, so that folds never split a story."""
     prepared = prepare_all(pipeline, pages)
     pairs = labelled_pairs(pages, cross_sample, hard_across=hard_across)
     return [
-        (pair_features(jp.judgement.measures), jp.truth, jp.x.base_story)
+        (pair_features(jp.judgement.measures), jp.truth, jp.x.base_story, jp.y.base_story)
         for jp in judge_pairs(pipeline, pairs, prepared)
     ]
 
@@ -76,6 +85,46 @@ def pick_threshold(
     for threshold in np.arange(0.05, 0.99, 0.01):
         false_rate = float(np.mean(scores[negative] >= threshold)) if negative.any() else 0.0
         if false_rate <= limit:
+            return round(float(threshold), 2)
+    return 0.99
+
+
+def pick_story_threshold(
+    scores: np.ndarray,
+    different: np.ndarray,
+    files: tuple[np.ndarray, np.ndarray],
+    limit: float,
+    split_stories: int,
+    draws: int = 200,
+) -> float:
+    """The lowest threshold at which cross-story pairs judged one event stay within `limit` on a
+    split of `split_stories` stories, the size the target is reported on. Counted over every
+    cross-story pair of a larger split, the rate falls as stories are added (the pairs of a
+    story with its own same-week events, where the errors are, grow with the number of stories;
+    all cross-story pairs with its square), and the threshold with it: 0.39 on 16 dev stories,
+    0.20 on 24, and validation's cross-story rate went 0.7 % -> 1.0 %. So the rate is averaged
+    over `draws` random draws of `split_stories` of the dev stories."""
+    names = sorted(set(files[0][different]) | set(files[1][different]))
+    index = {name: i for i, name in enumerate(names)}
+    a = np.array([index[f] for f in files[0][different]])
+    b = np.array([index[f] for f in files[1][different]])
+    negative_scores = scores[different]
+    totals = np.zeros((len(names), len(names)))
+    np.add.at(totals, (a, b), 1)
+    rng = np.random.default_rng(0)
+    subsets = [
+        rng.choice(len(names), size=min(split_stories, len(names)), replace=False)
+        for _ in range(draws)
+    ]
+    for threshold in np.arange(0.05, 0.99, 0.01):
+        judged = np.zeros((len(names), len(names)))
+        above = negative_scores >= threshold
+        np.add.at(judged, (a[above], b[above]), 1)
+        rates = [
+            judged[np.ix_(chosen, chosen)].sum() / max(1.0, totals[np.ix_(chosen, chosen)].sum())
+            for chosen in subsets
+        ]
+        if float(np.mean(rates)) <= limit:
             return round(float(threshold), 2)
     return 0.99
 
@@ -126,11 +175,14 @@ def main() -> None:
         synthetic = collect(pipeline, load_synthetic(), cross_sample=3000, hard_across=True)
         if args.cache:
             args.cache.write_text(json.dumps({"dev": dev, "synthetic": synthetic}))
+    if len(dev[0]) < 4:
+        sys.exit(f"{args.cache}: made by an earlier version of this script; delete it")
     names = list(dev[0][0])
     rows = dev + synthetic
-    x = np.array([[f[n] for n in names] for f, _, _ in rows])
-    y = np.array([CLASSES.index(t) for _, t, _ in rows])
-    groups = np.array([g for _, _, g in rows])
+    x = np.array([[f[n] for n in names] for f, *_ in rows])
+    y = np.array([CLASSES.index(t) for _, t, *_ in rows])
+    groups = np.array([g for _, _, g, _ in rows])
+    dev_files = (groups[: len(dev)], np.array([other for *_, other in dev]))
     # The real pages count as much as the synthetic ones although they are fewer pairs.
     weights = np.array(
         [1.0] * len(dev) + [len(dev) / max(1, len(synthetic)) * 0.5] * len(synthetic)
@@ -148,7 +200,9 @@ def main() -> None:
     model.fit(x, y, sample_weight=weights)
     p_copy, p_event = p[:, 0], p[:, 0] + p[:, 1]
     copy_threshold = pick_threshold(p_copy, dev_y == 0, dev_y == 1, MAX_FALSE_COPY)
-    story_threshold = pick_threshold(p_event, dev_y <= 1, dev_y == 2, MAX_FALSE_STORY)
+    story_threshold = pick_story_threshold(
+        p_event, dev_y == 2, dev_files, MAX_FALSE_STORY, reported_split_stories()
+    )
     info = {
         "trained_on": {"dev_pairs": len(dev), "synthetic_pairs": len(synthetic)},
         "classes_in_dev": {c: int((dev_y == i).sum()) for i, c in enumerate(CLASSES)},
