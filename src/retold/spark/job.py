@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -236,12 +236,8 @@ def run(options: JobOptions, spark: SparkSession | None = None) -> JobReport:
     report.judged_pairs = pairs.count()
     stage("judge pairs (compare engine)")
 
-    copy_pairs = pairs.where(F.col("relation").isin(*COPY_RELATIONS))
-    copy_components = connected_components(copy_pairs.select("a", "b"))
-    copy_groups = (
-        copy_pairs.join(copy_components.withColumnRenamed("id", "a"), "a")
-        .groupBy("component")
-        .applyInPandas(copy_groups_of_component, COPY_GROUP_SCHEMA)
+    copy_groups = split_components(
+        pairs, COPY_RELATIONS, copy_groups_of_component, COPY_GROUP_SCHEMA
     )
     tables: dict[str, DataFrame] = {
         "articles": articles.select(*ARTICLE_COLUMNS),
@@ -251,11 +247,8 @@ def run(options: JobOptions, spark: SparkSession | None = None) -> JobReport:
     }
     if options.stories:
         family_pairs = pairs.where(F.col("relation").isin(*FAMILY_RELATIONS))
-        components = connected_components(family_pairs.select("a", "b"))
-        families = (
-            family_pairs.join(components.withColumnRenamed("id", "a"), "a")
-            .groupBy("component")
-            .applyInPandas(communities_of_component, FAMILY_SCHEMA)
+        families = split_components(
+            pairs, FAMILY_RELATIONS, communities_of_component, FAMILY_SCHEMA
         )
         dated = articles.select("id", "published")
         story_pairs = (
@@ -343,6 +336,23 @@ def candidate_pairs(
         .select("a", "b")
     )
     return by_text.unionByName(by_vector).distinct(), skipped
+
+
+def split_components(
+    pairs: DataFrame,
+    relations: set[str],
+    of_component: Callable[[pd.DataFrame], pd.DataFrame],
+    schema: str,
+) -> DataFrame:
+    """The pairs of `relations`, in connected components, each component handed whole to
+    `of_component` (a local stage that splits it as the local corpus does)."""
+    chosen = pairs.where(F.col("relation").isin(*relations))
+    components = connected_components(chosen.select("a", "b"))
+    return (
+        chosen.join(components.withColumnRenamed("id", "a"), "a")
+        .groupBy("component")
+        .applyInPandas(of_component, schema)
+    )
 
 
 def connected_components(edges: DataFrame, max_iterations: int = 50) -> DataFrame:
