@@ -112,7 +112,10 @@ def test_spark_counts_match_and_rejects_are_named(local: dict, distributed: dict
     assert len(tables["articles"]) == counts["articles"]
     assert len(tables["duplicates"]) == counts["duplicates"] >= 1
     family_pairs = tables["pairs"][tables["pairs"]["relation"] != "related"]
-    assert len(family_pairs) == local["family_pairs"]
+    # A pair whose probability sits at a threshold can fall either way between two runs: the
+    # e5 lede vectors differ by ~1e-3 with the batch they are padded in (docs/thresholds.md).
+    # One such pair in a hundred is noise; more would be the two paths judging differently.
+    assert abs(len(family_pairs) - local["family_pairs"]) <= max(1, local["family_pairs"] // 100)
     reasons = " | ".join(tables["rejects"]["reason"])
     assert len(tables["rejects"]) == 2 and "text" in reasons
     assert set(tables["pairs"]["relation"]) <= {
