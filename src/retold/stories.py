@@ -112,9 +112,7 @@ def copy_communities(pairs: list[dict[str, Any]]) -> list[list[int]]:
     graph = nx.Graph()
     for pair in pairs:
         if pair["relation"] in COPY_RELATIONS:
-            weight = float(pair.get("probability", 0.5))
-            previous = graph.get_edge_data(pair["a"], pair["b"], {"weight": 0.0})["weight"]
-            graph.add_edge(pair["a"], pair["b"], weight=previous + weight)
+            _add_weight(graph, pair["a"], pair["b"], float(pair.get("probability", 0.5)))
     return _communities(graph, COPY_RESOLUTION)
 
 
@@ -140,14 +138,17 @@ def family_communities(pairs: list[dict[str, Any]]) -> list[list[int]]:
         u, v = copies.find(pair["a"]), copies.find(pair["b"])
         if u == v:
             continue
-        weight = float(pair.get("probability", 0.5))
-        previous = graph.get_edge_data(u, v, {"weight": 0.0})["weight"]
-        graph.add_edge(min(u, v), max(u, v), weight=previous + weight)
+        _add_weight(graph, min(u, v), max(u, v), float(pair.get("probability", 0.5)))
     groups = copies.groups()
     return sorted(
         sorted(m for root in community for m in groups[root])
         for community in _communities(graph, FAMILY_RESOLUTION)
     )
+
+
+def _add_weight(graph: Any, u: int, v: int, weight: float) -> None:
+    previous = graph.get_edge_data(u, v, {"weight": 0.0})["weight"]
+    graph.add_edge(u, v, weight=previous + weight)
 
 
 def _communities(graph: Any, resolution: float) -> list[list[int]]:
