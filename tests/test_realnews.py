@@ -157,6 +157,36 @@ def test_one_wrong_copy_does_not_make_two_wire_texts_one_copy_group() -> None:
     assert copy_communities([copy(1, 2), copy(2, 3)]) == [[1, 2, 3]]
 
 
+def test_a_reprinted_story_outweighs_a_few_edges_to_the_next_event_of_its_actors() -> None:
+    """The pairs judged among eight real pages of two events five days apart (a death
+    announced with four reports, two of them translations, and the funeral with four, two of
+    them one wire text): three pairs across judged same-story must not make them one family,
+    since each event's pages hold together by many more. Before the families kept their copy
+    groups' inner weight, these eight were one family."""
+    from retold.stories import family_communities
+
+    def pair(a: int, b: int, relation: str, probability: float) -> dict:
+        return {"a": a, "b": b, "relation": relation, "probability": probability}
+
+    death = [
+        pair(1, 2, "rewrite", 0.92), pair(1, 3, "translation", 0.63),
+        pair(1, 4, "translation", 0.92), pair(2, 3, "translation", 0.55),
+        pair(2, 4, "same-story", 0.99), pair(3, 4, "rewrite", 0.90),
+    ]  # fmt: skip
+    funeral = [
+        pair(5, 6, "rewrite", 1.0), pair(5, 7, "same-story", 0.92),
+        pair(5, 8, "same-story", 0.99), pair(6, 7, "same-story", 0.92),
+        pair(6, 8, "same-story", 0.95), pair(7, 8, "same-story", 0.97),
+    ]  # fmt: skip
+    across = [
+        pair(2, 8, "same-story", 0.44), pair(4, 7, "same-story", 0.81),
+        pair(4, 8, "same-story", 0.64), pair(1, 5, "related", 0.91),
+    ]  # fmt: skip
+    assert family_communities(death + funeral + across) == [[1, 2, 3, 4], [5, 6, 7, 8]]
+    # One event's pages alone stay one family however they are judged among themselves.
+    assert family_communities(death) == [[1, 2, 3, 4]]
+
+
 def test_two_headlines_are_compared(pipeline: Pipeline) -> None:
     result = pipeline.compare(
         RawDocument("a", "Belarus forces Ryanair plane to land in Minsk, arrests journalist"),
