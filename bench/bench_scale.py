@@ -123,7 +123,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for size in args.sizes:
         path = folder / f"scale-{size}.db"
-        for leftover in (path, Path(str(path) + ".usearch")):
+        for leftover in (path, Path(f"{path}.usearch"), Path(f"{path}.usearch.owner")):
             leftover.unlink(missing_ok=True)
         built = build(path, size, rng)
         timings = sorted(query(path, args.queries, rng))

@@ -272,6 +272,26 @@ def test_search_maps_the_vector_index_instead_of_loading_it(corpus: Corpus) -> N
     assert [h.relation for h in reader.search(SEED_A, top=2)] == ["duplicate", "rewrite"]
 
 
+def test_a_store_made_again_does_not_use_the_old_stores_vector_index(tmp_path: Path) -> None:
+    """Deleting the database and ingesting again leaves the old vector index file beside it:
+    the new store must not crash on the old ids nor search the old articles' vectors."""
+    folder = tmp_path / "first"
+    folder.mkdir()
+    for name in ("museum_other_story.txt", "port_strike_original.txt"):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    db = tmp_path / "news.db"
+    Corpus(db).ingest([folder])
+    for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        leftover.unlink(missing_ok=True)
+    assert Path(f"{db}.usearch").exists()
+    corpus = Corpus(db)
+    report = corpus.ingest([SEED_A, SEED_B])
+    assert report.stored == 2
+    assert [h.relation for h in corpus.search(SEED_A, top=2)] == ["duplicate", "rewrite"]
+    reader = Corpus(db, read_only=True)
+    assert [h.relation for h in reader.search(SEED_A, top=2)] == ["duplicate", "rewrite"]
+
+
 def test_export_writes_pairs_clusters_and_graph(corpus: Corpus, tmp_path: Path) -> None:
     import csv
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -136,6 +137,14 @@ class Store:
             )
         if "stage" not in pair_columns:  # a store written before the cascade named its stages
             self.connection.execute("ALTER TABLE pairs ADD COLUMN stage TEXT NOT NULL DEFAULT ''")
+        # Files kept beside the store (the vector index) name the store they were made from.
+        self.connection.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', ?)", (uuid.uuid4().hex,)
+        )
+
+    @property
+    def identity(self) -> str:
+        return self.meta("store_id") or ""
 
     def close(self) -> None:
         self.connection.close()
