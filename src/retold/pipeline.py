@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -42,6 +42,7 @@ from retold.result import (
     CompareResult,
     FactDiffView,
     FactItem,
+    Relation,
 )
 from retold.segment import segment
 from retold.settings import DEFAULT_SETTINGS, Settings
@@ -76,6 +77,20 @@ class Judgement:
 
     result: CompareResult
     measures: PairMeasures
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A pair the cascade's screen settled: another event (or no event in common) by the
+    measures that need no sentence vectors, so the full judge never ran."""
+
+    relation: Relation
+    probability: float  # that the pair is not one event, by the screen
+    evidence: list[str]
+
+
+# The stage that decided a stored pair.
+SCREEN_STAGE, JUDGE_STAGE = "screen", "judge"
 
 
 def models_needed(
@@ -182,6 +197,45 @@ class Pipeline:
     def compare_prepared(self, pa: PreparedArticle, pb: PreparedArticle) -> CompareResult:
         return self.judge(pa, pb).result
 
+    def screen(self, pa: PreparedArticle, pb: PreparedArticle) -> Screened | None:
+        """The cascade's first judge: settles the pair as another event when the measures that
+        need no sentence vectors say the full judge would not call it one event; None sends
+        the pair on to the full judge (and always does without a fitted screen)."""
+        screen = self.relation_model.screen if self.relation_model else None
+        if screen is None:
+            return None
+        first, second = (pb, pa) if pb.order_key < pa.order_key else (pa, pb)
+        model = choose_model(first.article.language, second.article.language)
+        measures = self._text_measures(first, second, model)
+        if measures.identical:
+            return None
+        one_event = screen.probability(measures)
+        if one_event >= screen.threshold:
+            return None
+        evidence = [
+            f"screened: one event with probability {one_event:.3f} by the text measures "
+            f"(specifics, ledes, shingles, lengths, dates), under the screen's {screen.threshold}"
+            "; sentences not aligned",
+            f"lede similarity {measures.lede_similarity:.2f}, shared specifics "
+            f"{measures.specifics_shared:.1f}, shingle Jaccard {measures.shingle_jaccard:.2f}",
+        ]
+        return Screened("related", round(1.0 - one_event, 4), evidence)
+
+    def screen_pairs(
+        self, prepared: Mapping[Key, PreparedArticle], pairs: list[tuple[Key, Key]]
+    ) -> tuple[list[tuple[Key, Key, Screened]], list[tuple[Key, Key]]]:
+        """Pairs the screen settles, and the pairs left for the full judge (whose articles
+        alone need sentence vectors)."""
+        settled: list[tuple[Key, Key, Screened]] = []
+        left: list[tuple[Key, Key]] = []
+        for a, b in pairs:
+            verdict = self.screen(prepared[a], prepared[b])
+            if verdict is None:
+                left.append((a, b))
+            else:
+                settled.append((a, b, verdict))
+        return settled, left
+
     def judge(self, pa: PreparedArticle, pb: PreparedArticle) -> Judgement:
         """Compare two prepared articles. The pair is measured in a canonical order and the
         alignment and fact diff turned back to the caller's, so that swapping the inputs swaps
@@ -233,9 +287,7 @@ class Pipeline:
             cross_lingual,
         )
         fact_diff = diff_facts(pa.facts, pb.facts, alignment, cross_lingual)
-        measures = self._measures(
-            pa, pb, alignment, vectors_a, vectors_b, cross_lingual, fact_diff, model
-        )
+        measures = self._measures(pa, pb, alignment, vectors_a, vectors_b, fact_diff, model)
         return alignment, fact_diff, measures
 
     def _thresholds(self, model: ModelName) -> AlignmentThresholds:
@@ -255,23 +307,50 @@ class Pipeline:
         alignment: Alignment,
         vectors_a: np.ndarray,
         vectors_b: np.ndarray,
-        cross_lingual: bool,
         fact_diff: FactDiff,
         model: ModelName,
     ) -> PairMeasures:
-        a, b = pa.article, pb.article
-        n, m = len(a.sentences), len(b.sentences)
+        n, m = len(pa.article.sentences), len(pb.article.sentences)
         linked_a = sum(len(g.a) for g in alignment.groups)
         linked_b = sum(len(g.b) for g in alignment.groups)
         document_similarity = 0.0
         if n and m:
             document_similarity = float(unit(vectors_a.mean(axis=0)) @ unit(vectors_b.mean(axis=0)))
-        shingles_a, shingles_b = _body_shingles(a.body), _body_shingles(b.body)
         close = self.settings.close_link(model)
         close_a = sum(len(g.a) for g in alignment.groups if _close(g, close))
         close_b = sum(len(g.b) for g in alignment.groups if _close(g, close))
         runs = passages(alignment)
         in_passages_a, in_passages_b = covered(runs, "a"), covered(runs, "b")
+        return replace(
+            self._text_measures(pa, pb, model),
+            similarity=text_similarity(alignment, n, m),
+            document_similarity=round(max(0.0, min(1.0, document_similarity)), 4),
+            coverage_a=linked_a / n if n else 0.0,
+            coverage_b=linked_b / m if m else 0.0,
+            all_verbatim=bool(alignment.groups)
+            and all(g.kind == "verbatim" for g in alignment.groups),
+            fact_conflicts=fact_diff.conflicts,
+            facts_agreed=fact_diff.matched,
+            facts_shared=fact_diff.shared,
+            facts_only_a=fact_diff.only_in_a,
+            facts_only_b=fact_diff.only_in_b,
+            close_a=close_a / n if n else 0.0,
+            close_b=close_b / m if m else 0.0,
+            passages=len(runs),
+            longest_passage=max((min(r.length_a, r.length_b) for r in runs), default=0),
+            reused_a=in_passages_a / n if n else 0.0,
+            reused_b=in_passages_b / m if m else 0.0,
+            order=sentence_order(vectors_a, vectors_b),
+        )
+
+    def _text_measures(
+        self, pa: PreparedArticle, pb: PreparedArticle, model: ModelName
+    ) -> PairMeasures:
+        """The measures that need neither sentence vectors nor an alignment (the rest at their
+        empty values): all the screen reads, and the full judge's own values of them."""
+        a, b = pa.article, pb.article
+        cross_lingual = a.language != b.language
+        shingles_a, shingles_b = _body_shingles(a.body), _body_shingles(b.body)
         specific = overlap(pa.specifics, pb.specifics)
         date_a, date_b = parse_date(a.published), parse_date(b.published)
         lede_similarity = 0.0
@@ -280,37 +359,24 @@ class Pipeline:
         return PairMeasures(
             identical=bool(a.body) and _body_hash(a.body) == _body_hash(b.body),
             cross_lingual=cross_lingual,
-            similarity=text_similarity(alignment, n, m),
-            document_similarity=round(max(0.0, min(1.0, document_similarity)), 4),
-            coverage_a=linked_a / n if n else 0.0,
-            coverage_b=linked_b / m if m else 0.0,
+            similarity=0.0,
+            document_similarity=0.0,
+            coverage_a=0.0,
+            coverage_b=0.0,
             shingle_jaccard=jaccard(shingles_a, shingles_b),
-            all_verbatim=bool(alignment.groups)
-            and all(g.kind == "verbatim" for g in alignment.groups),
-            fact_conflicts=fact_diff.conflicts,
-            facts_agreed=fact_diff.matched,
-            facts_shared=fact_diff.shared,
-            facts_only_a=fact_diff.only_in_a,
-            facts_only_b=fact_diff.only_in_b,
+            all_verbatim=False,
             model=model,
-            sentences_a=n,
-            sentences_b=m,
+            sentences_a=len(a.sentences),
+            sentences_b=len(b.sentences),
             shingle_containment=max(
                 containment(shingles_a, shingles_b), containment(shingles_b, shingles_a)
             )
             if not cross_lingual
             else 0.0,
-            close_a=close_a / n if n else 0.0,
-            close_b=close_b / m if m else 0.0,
-            passages=len(runs),
-            longest_passage=max((min(r.length_a, r.length_b) for r in runs), default=0),
-            reused_a=in_passages_a / n if n else 0.0,
-            reused_b=in_passages_b / m if m else 0.0,
             specifics_shared=specific.shared,
             specifics_containment=specific.containment,
             specifics_jaccard=specific.jaccard,
             date_gap_days=abs((date_a - date_b).days) if date_a and date_b else None,
-            order=sentence_order(vectors_a, vectors_b),
             lede_similarity=round(lede_similarity, 4),
             days_shared=specific.days_shared,
             days_only_a=specific.days_only_a,

@@ -117,6 +117,21 @@ def pair_features(m: PairMeasures) -> dict[str, float]:
     }
 
 
+# The measures that need no sentence vectors and no alignment: what the screen reads (the
+# articles' specifics, ledes, shingles, lengths, languages and dates). Taken from
+# `pair_features`, so that the screen and the full judge read the very same numbers.
+SCREEN_FEATURES = (
+    "specifics_containment", "specifics_jaccard", "specifics_shared", "cross_lingual", "e5",
+    "english_model", "shorter_sentences", "length_ratio", "dates_known", "date_gap",
+    "lede_similarity", "days_shared", "days_differ", "shingle_jaccard", "shingle_containment",
+)  # fmt: skip
+
+
+def screen_features(m: PairMeasures) -> dict[str, float]:
+    values = pair_features(m)
+    return {name: values[name] for name in SCREEN_FEATURES}
+
+
 Node = tuple[int, float, int, int, bool, float]  # feature, threshold, left, right, leaf, value
 
 
@@ -133,6 +148,7 @@ class RelationModel:
     copy_threshold: float
     story_threshold: float
     info: dict[str, Any]
+    screen: ScreenModel | None = None
 
     @staticmethod
     def packaged() -> RelationModel | None:
@@ -158,6 +174,7 @@ class RelationModel:
             copy_threshold=float(data["copy_threshold"]),
             story_threshold=float(data["story_threshold"]),
             info=dict(data.get("info", {})),
+            screen=ScreenModel.from_json(data["screen"]) if data.get("screen") else None,
         )
 
     def probabilities(self, m: PairMeasures) -> dict[str, float]:
@@ -171,6 +188,45 @@ class RelationModel:
         exps = [math.exp(z - top) for z in logits]
         total = sum(exps)
         return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+
+@dataclass(frozen=True)
+class ScreenModel:
+    """The cascade's first judge: gradient-boosted trees over `screen_features` that estimate
+    whether the full judge will call a pair one event (copy or same story), fitted by
+    bench/train_relations.py to the full model's own decisions. A pair under `threshold` is
+    settled as related without sentence vectors or alignment; the threshold lets through all
+    but a set share of the pairs the full judge calls one event (out of fold on the dev
+    split)."""
+
+    features: list[str]
+    baseline: float
+    trees: list[list[Node]]  # one tree per boosting round
+    threshold: float
+    info: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ScreenModel:
+        return cls(
+            features=list(data["features"]),
+            baseline=float(data["baseline"]),
+            trees=[
+                [
+                    (int(n[0]), float(n[1]), int(n[2]), int(n[3]), bool(n[4]), float(n[5]))
+                    for n in tree
+                ]
+                for tree in data["trees"]
+            ],
+            threshold=float(data["threshold"]),
+            info=dict(data.get("info", {})),
+        )
+
+    def probability(self, m: PairMeasures) -> float:
+        """The chance that the full judge calls the pair one event."""
+        values = screen_features(m)
+        x = [values[name] for name in self.features]
+        logit = self.baseline + sum(_tree_value(tree, x) for tree in self.trees)
+        return 1.0 / (1.0 + math.exp(-logit))
 
 
 def _tree_value(tree: list[Node], x: list[float]) -> float:

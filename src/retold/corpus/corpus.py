@@ -17,7 +17,14 @@ from retold.corpus.vectors import VectorIndex
 from retold.embed import DIMENSIONS, ModelName, choose_model, model_identity
 from retold.fingerprint import estimated_jaccard
 from retold.ingest.records import FieldNames, Record, Reject, iter_records
-from retold.pipeline import ArticleInput, Pipeline, PreparedArticle, models_needed
+from retold.pipeline import (
+    JUDGE_STAGE,
+    SCREEN_STAGE,
+    ArticleInput,
+    Pipeline,
+    PreparedArticle,
+    models_needed,
+)
 from retold.prepare import (
     ARTICLE_VECTOR_MODEL,
     article_vectors,
@@ -159,8 +166,10 @@ class Corpus:
         """Judge every new article against its candidates; store the pairs. An article is judged
         against the articles before it and, when it is a new version of an older page, against
         every linked article after it too; a pair is kept as (older, newer). Articles go in
-        batches: what judging needs of them is prepared (or read back) and their sentence vectors
-        encoded for all the batch's pairs at once, then every pair is judged with no model run."""
+        batches: what judging needs of them is prepared (or read back); the screen settles the
+        pairs that its text measures show to be other events; the sentence vectors of the rest
+        are encoded for all the batch's pairs at once, then each is judged with no model run.
+        Every stored pair names the stage that decided it."""
         judged = 0
         unlinked = self.store.unlinked_ids()
         waiting = set(unlinked)
@@ -177,18 +186,25 @@ class Corpus:
                     if other_id > article_id and other_id in waiting:
                         continue  # judged when its own turn comes
                     planned.append((min(other_id, article_id), max(other_id, article_id)))
-            prepared = self._prepare_pairs(planned)
+            prepared = self.prepared_many({i for pair in planned for i in pair})
+            screened, left = self.pipeline.screen_pairs(prepared, planned)
+            self._sentence_vectors(prepared, models_needed(prepared, left))
             results = [
-                (a, b, self.pipeline.compare_prepared(prepared[a], prepared[b])) for a, b in planned
+                (a, b, self.pipeline.compare_prepared(prepared[a], prepared[b])) for a, b in left
             ]
-            judged += len(results)
+            judged += len(planned)
             with self.store.transaction() as connection:
+                for first, second, verdict in screened:
+                    self.store.upsert_pair(
+                        connection, first, second, verdict.relation, 0.0, "unknown",
+                        verdict.evidence, verdict.probability, SCREEN_STAGE,
+                    )  # fmt: skip
                 for first, second, result in results:
                     if result.relation == "unrelated":
                         continue
                     self.store.upsert_pair(
                         connection, first, second, result.relation, result.similarity,
-                        result.direction, result.evidence, result.probability, "judge",
+                        result.direction, result.evidence, result.probability, JUDGE_STAGE,
                     )  # fmt: skip
                 for article_id in batch:
                     self.store.mark_linked(connection, article_id)

@@ -17,7 +17,7 @@ import pandas as pd
 from retold.article import Article, Sentence
 from retold.errors import InputError
 from retold.ingest.jsonobj import document_from_record
-from retold.pipeline import Pipeline, models_needed
+from retold.pipeline import JUDGE_STAGE, SCREEN_STAGE, Pipeline, models_needed
 from retold.prepare import article_vectors, fingerprint
 from retold.settings import Settings
 from retold.stories import (
@@ -39,8 +39,11 @@ PREPARED_SCHEMA = (
 )
 PAIR_SCHEMA = (
     "a long, b long, relation string, similarity double, direction string, evidence array<string>,"
-    " probability double"
+    " probability double, stage string"
 )
+PAIR_COLUMNS = [
+    "a", "b", "relation", "similarity", "direction", "evidence", "probability", "stage",
+]  # fmt: skip
 FAMILY_SCHEMA = "id long, story long"
 COPY_GROUP_SCHEMA = "id long, copy_group long"
 ORIGINAL_SCHEMA = "story long, original long, original_evidence array<string>"
@@ -179,21 +182,22 @@ def _judge_rows(pipeline: Pipeline, batch: pd.DataFrame) -> pd.DataFrame:
     ids = list(articles)
     prepared = dict(zip(ids, pipeline.prepare_many([articles[i] for i in ids]), strict=True))
     pairs = [(int(row["a_id"]), int(row["b_id"])) for row in rows]
-    for model, needed in models_needed(prepared, pairs).items():
+    screened, left = pipeline.screen_pairs(prepared, pairs)
+    for model, needed in models_needed(prepared, left).items():
         pipeline.encode_sentence_vectors([prepared[i] for i in sorted(needed)], model)
-    out: list[dict[str, Any]] = []
-    for a, b in pairs:
+    out: list[tuple[Any, ...]] = [
+        (a, b, verdict.relation, 0.0, "unknown", verdict.evidence, verdict.probability,
+         SCREEN_STAGE)
+        for a, b, verdict in screened
+    ]  # fmt: skip
+    for a, b in left:
         result = pipeline.compare_prepared(prepared[a], prepared[b])
         if result.relation != "unrelated":
             out.append(
-                {"a": a, "b": b, "relation": result.relation,
-                 "similarity": result.similarity, "direction": result.direction,
-                 "evidence": result.evidence, "probability": result.probability}
+                (a, b, result.relation, result.similarity, result.direction, result.evidence,
+                 result.probability, JUDGE_STAGE)
             )  # fmt: skip
-    return pd.DataFrame(
-        out,
-        columns=["a", "b", "relation", "similarity", "direction", "evidence", "probability"],
-    )
+    return pd.DataFrame(out, columns=PAIR_COLUMNS)
 
 
 def communities_of_component(group: pd.DataFrame) -> pd.DataFrame:
