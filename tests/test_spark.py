@@ -65,7 +65,10 @@ def local(feed: Path, pipeline: Pipeline, tmp_path_factory: pytest.TempPathFacto
         "copy_groups": groups_by_hash(copy_groups, hash_of),
         "originals": {hash_of[s.original] for s in stories if s.original is not None},
         "counts": corpus.store.counts(),
-        "family_pairs": sum(1 for p in corpus.store.pairs() if p["relation"] != "related"),
+        "relations": {
+            frozenset((hash_of[p["a"]], hash_of[p["b"]])): p["relation"]
+            for p in corpus.store.pairs()
+        },
     }
     corpus.close()
     return result
@@ -111,11 +114,24 @@ def test_spark_counts_match_and_rejects_are_named(local: dict, distributed: dict
     counts = local["counts"]
     assert len(tables["articles"]) == counts["articles"]
     assert len(tables["duplicates"]) == counts["duplicates"] >= 1
-    family_pairs = tables["pairs"][tables["pairs"]["relation"] != "related"]
-    # A pair whose probability sits at a threshold can fall either way between two runs: the
-    # e5 lede vectors differ by ~1e-3 with the batch they are padded in (docs/thresholds.md).
-    # One such pair in a hundred is noise; more would be the two paths judging differently.
-    assert abs(len(family_pairs) - local["family_pairs"]) <= max(1, local["family_pairs"] // 100)
+    hash_of = dict(zip(tables["articles"]["id"], tables["articles"]["text_hash"], strict=True))
+    spark_relations = {
+        frozenset((hash_of[row.a], hash_of[row.b])): row.relation
+        for row in tables["pairs"].itertuples()
+    }
+    # Pairs both paths judged get the same label. A pair whose probability sits at a threshold
+    # can fall either way between two runs (e5 vectors differ by ~1e-3 with the batch they are
+    # encoded in, docs/thresholds.md): one in a hundred is noise, more would be the two paths
+    # judging differently.
+    both = spark_relations.keys() & local["relations"].keys()
+    differing = [k for k in both if spark_relations[k] != local["relations"][k]]
+    assert len(both) >= 300 and len(differing) <= max(1, len(both) // 100), differing
+    # Which pairs are candidates differs a little more: Spark finds them by SimHash bands of the
+    # article vectors, the corpus by its HNSW index, both at the cosine 0.82 that those ~1e-3
+    # differences can cross; the families they make are the same (the tests above).
+    one_event = {k for k, r in local["relations"].items() if r != "related"}
+    spark_one_event = {k for k, r in spark_relations.items() if r != "related"}
+    assert len(one_event ^ spark_one_event) <= max(3, len(one_event) // 20)
     reasons = " | ".join(tables["rejects"]["reason"])
     assert len(tables["rejects"]) == 2 and "text" in reasons
     assert set(tables["pairs"]["relation"]) <= {
