@@ -30,8 +30,7 @@ from realnews import Page, load_realnews, load_synthetic, true_class  # noqa: E4
 from retold.corpus.corpus import Corpus  # noqa: E402
 from retold.ingest.records import Record  # noqa: E402
 from retold.pipeline import SCREEN_STAGE, Pipeline  # noqa: E402
-
-ONE_EVENT = {"duplicate", "near-duplicate", "rewrite", "translation", "same-story"}
+from retold.stories import FAMILY_RELATIONS  # noqa: E402
 
 
 def compare_set(name: str, pages: list[Page], pipeline: Pipeline) -> dict[str, Any]:
@@ -52,7 +51,7 @@ def compare_set(name: str, pages: list[Page], pipeline: Pipeline) -> dict[str, A
     for a, b in screened:
         full = corpus.compare_ids(a, b)
         full_labels[full.relation] += 1
-        if full.relation in ONE_EVENT:
+        if full.relation in FAMILY_RELATIONS:  # copies and same-story: one event
             x, y = by_id[keys[a]], by_id[keys[b]]
             missed.append({"a": x.id, "b": y.id, "full": full.relation, "truth": true_class(x, y)})
     corpus.close()
