@@ -187,6 +187,26 @@ def test_a_reprinted_story_outweighs_a_few_edges_to_the_next_event_of_its_actors
     assert family_communities(death) == [[1, 2, 3, 4]]
 
 
+def test_a_page_judged_another_event_by_most_of_a_story_stays_out_of_it() -> None:
+    """A page of the next week's event with the same actors, judged same-story with two pages
+    of a story and another event with the story's six others: not a member of the story. Its
+    two same-story edges alone pulled it into the story before the pairs against counted."""
+    from retold.stories import family_communities
+
+    def pair(a: int, b: int, relation: str, probability: float) -> dict:
+        return {"a": a, "b": b, "relation": relation, "probability": probability}
+
+    story = [pair(a, b, "same-story", 0.9) for a, b in combinations(range(1, 9), 2)]
+    intruder = [pair(1, 9, "same-story", 0.7), pair(2, 9, "same-story", 0.6)]
+    against = [pair(m, 9, "related", 0.9) for m in range(3, 9)]
+    assert family_communities(story + intruder) == [list(range(1, 10))]
+    assert family_communities(story + intruder + against) == [list(range(1, 9)), [9]]
+    # Pairs against it that are unsure (probability of another event near the model's
+    # threshold) do not outweigh the pairs for it.
+    unsure = [pair(m, 9, "related", 0.66) for m in range(3, 5)]
+    assert family_communities(story + intruder + unsure) == [list(range(1, 10))]
+
+
 def test_two_headlines_are_compared(pipeline: Pipeline) -> None:
     result = pipeline.compare(
         RawDocument("a", "Belarus forces Ryanair plane to land in Minsk, arrests journalist"),

@@ -1,11 +1,12 @@
 """Story families, copy groups inside them, the original and the derivation graph.
 
-Copy groups are the connected components of the pairs that share text (duplicates,
+Copy groups are weighted Louvain communities of the pairs that share text (duplicates,
 near-duplicates, rewrites, translations). Families are communities, not components, of the
 pairs that cover the same event: copy groups are collapsed to one node each and weighted Louvain
-(networkx, fixed seed) splits a component where a few stray edges join two dense groups, so one
-wrong same-story edge cannot merge two events. Both are recomputed from the stored pairs, which
-ingest extends incrementally.
+(networkx, fixed seeds) splits a component where a few stray edges join two dense groups, so one
+wrong same-story edge cannot merge two events; then the pairs judged another event get their
+say, and a page most of a story was judged not to share an event with leaves it. Both are
+recomputed from the stored pairs, which ingest extends incrementally.
 
 A stage on plain data: the judged pairs and the articles' summaries are handed to it (by
 `retold.corpus.stories` from the store, by the Spark job from its tables).
@@ -13,7 +14,9 @@ A stage on plain data: the judged pairs and the articles' summaries are handed t
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,10 +144,94 @@ def family_communities(pairs: list[dict[str, Any]]) -> list[list[int]]:
         u, v = copies.find(pair["a"]), copies.find(pair["b"])
         _add_weight(graph, min(u, v), max(u, v), float(pair.get("probability", 0.5)))
     groups = copies.groups()
-    return sorted(
-        sorted(m for root in community for m in groups[root])
-        for community in _communities(graph, FAMILY_RESOLUTION)
-    )
+    communities = _communities(graph, FAMILY_RESOLUTION)
+    settled = settle_by_judgements(communities, pairs, groups, one_event_threshold())
+    return sorted(sorted(m for root in community for m in groups[root]) for community in settled)
+
+
+def one_event_threshold() -> float:
+    """The probability of one event at which the relation model calls a pair one event (its
+    story threshold); even odds without a packaged model."""
+    from retold.relate import RelationModel
+
+    model = RelationModel.packaged()
+    return model.story_threshold if model else 0.5
+
+
+def settle_by_judgements(
+    communities: list[list[int]],
+    pairs: list[dict[str, Any]],
+    groups: dict[int, list[int]],
+    threshold: float,
+) -> list[list[int]]:
+    """Louvain sees only the pairs judged one event, so a page of the next day's event joined
+    by two or three of them is pulled into a story whose other pages were all judged *not* its
+    event. Here every judged pair between two atoms (copy groups, `groups` by root) counts for
+    or against them: its log-odds of one event against the model's own threshold, `p` being
+    the probability of one event (a pair judged another event, by the full judge or the
+    screen, carries `1 - p`). In turn, an atom whose own community weighs against it leaves
+    for the community that weighs most for it, or stands alone; a single page also moves to a
+    community that weighs more for it than its own (a translation Louvain left on its own).
+    These are the local moves of correlation clustering, started from Louvain's communities
+    (real-news dev families B³ F1 0.863 -> 0.907, docs/thresholds.md). A group of several
+    pages moves only to leave: pairs the full judge found unrelated are not stored, so a
+    group's pairs with the next day's event are mostly missing, and a few same-story edges
+    would carry a whole reprinted story over (the test of a reprinted story's weight)."""
+    atom_of = {m: root for root, members in groups.items() for m in members}
+    weight: dict[int, dict[int, float]] = {}
+    for pair in pairs:
+        u, v = atom_of.get(pair["a"]), atom_of.get(pair["b"])
+        if u is None or v is None or u == v or "probability" not in pair:
+            continue
+        w = _log_odds_of_one_event(pair, threshold)
+        weight.setdefault(u, {})[v] = weight.get(u, {}).get(v, 0.0) + w
+        weight.setdefault(v, {})[u] = weight.get(v, {}).get(u, 0.0) + w
+    community_of = {atom: k for k, community in enumerate(communities) for atom in community}
+    members = Counter(community_of.values())
+    fresh = len(communities)
+    for _ in range(SETTLE_ROUNDS):
+        moved = False
+        for atom in sorted(community_of):
+            current = community_of[atom]
+            pull: dict[int, float] = {}
+            for other, w in weight.get(atom, {}).items():
+                if other in community_of:
+                    pull[community_of[other]] = pull.get(community_of[other], 0.0) + w
+            stay = pull.get(current, 0.0)
+            if stay >= 0 and len(groups[atom]) > 1:
+                continue
+            best, best_pull = current, stay
+            for community, total in sorted(pull.items()):
+                if total > best_pull + 1e-9:
+                    best, best_pull = community, total
+            if best_pull < 0 and members[current] > 1:
+                best, fresh = fresh, fresh + 1
+            if best != current:
+                members[current] -= 1
+                members[best] += 1
+                community_of[atom] = best
+                moved = True
+        if not moved:
+            break
+    settled: dict[int, list[int]] = {}
+    for atom, community in community_of.items():
+        settled.setdefault(community, []).append(atom)
+    return [sorted(atoms) for atoms in settled.values()]
+
+
+# A single pair's say is capped: one sure judgement must not outweigh several others (dev
+# families 0.913 / 0.917 / 0.908 B³ F1 at caps 1.5 / 2 / 3).
+MAX_PAIR_LOG_ODDS = 2.0
+# Local moves end within a few rounds; this bounds them on any input.
+SETTLE_ROUNDS = 20
+
+
+def _log_odds_of_one_event(pair: dict[str, Any], threshold: float) -> float:
+    probability = float(pair["probability"])
+    one_event = probability if pair["relation"] in FAMILY_RELATIONS else 1.0 - probability
+    one_event = min(max(one_event, 1e-3), 1.0 - 1e-3)
+    log_odds = math.log(one_event / (1.0 - one_event)) - math.log(threshold / (1.0 - threshold))
+    return max(-MAX_PAIR_LOG_ODDS, min(MAX_PAIR_LOG_ODDS, log_odds))
 
 
 def _add_weight(graph: Any, u: int, v: int, weight: float) -> None:

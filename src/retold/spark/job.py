@@ -248,7 +248,7 @@ def run(options: JobOptions, spark: SparkSession | None = None) -> JobReport:
     if options.stories:
         family_pairs = pairs.where(F.col("relation").isin(*FAMILY_RELATIONS))
         families = split_components(
-            pairs, FAMILY_RELATIONS, communities_of_component, FAMILY_SCHEMA
+            pairs, FAMILY_RELATIONS, communities_of_component, FAMILY_SCHEMA, inner_pairs=True
         )
         dated = articles.select("id", "published")
         story_pairs = (
@@ -343,11 +343,21 @@ def split_components(
     relations: set[str],
     of_component: Callable[[pd.DataFrame], pd.DataFrame],
     schema: str,
+    inner_pairs: bool = False,
 ) -> DataFrame:
     """The pairs of `relations`, in connected components, each component handed whole to
-    `of_component` (a local stage that splits it as the local corpus does)."""
+    `of_component` (a local stage that splits it as the local corpus does), with every other
+    judged pair inside the component when `inner_pairs` (the families step weighs the pairs
+    judged another event too)."""
     chosen = pairs.where(F.col("relation").isin(*relations))
     components = connected_components(chosen.select("a", "b"))
+    if inner_pairs:
+        chosen = (
+            pairs.join(components.withColumnRenamed("id", "a"), "a")
+            .join(components.toDF("b", "b_component"), "b")
+            .where(F.col("component") == F.col("b_component"))
+            .drop("b_component", "component")
+        )
     return (
         chosen.join(components.withColumnRenamed("id", "a"), "a")
         .groupBy("component")

@@ -201,8 +201,9 @@ def _judge_rows(pipeline: Pipeline, batch: pd.DataFrame) -> pd.DataFrame:
 
 
 def communities_of_component(group: pd.DataFrame) -> pd.DataFrame:
-    """One connected component's family pairs → its story families, as the local
-    `retold stories` splits them (each family named by its smallest id)."""
+    """One connected component's family pairs, and the pairs judged another event inside it,
+    → its story families, as the local `retold stories` splits them (each family named by its
+    smallest id)."""
     pairs = group[["a", "b", "relation", "probability"]].to_dict("records")
     rows = [{"id": m, "story": family[0]} for family in family_communities(pairs) for m in family]
     return pd.DataFrame(rows, columns=["id", "story"])
