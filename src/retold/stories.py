@@ -174,9 +174,10 @@ def settle_by_judgements(
     community that weighs more for it than its own (a translation Louvain left on its own).
     These are the local moves of correlation clustering, started from Louvain's communities
     (real-news dev families B³ F1 0.863 -> 0.907, docs/thresholds.md). A group of several
-    pages moves only to leave: pairs the full judge found unrelated are not stored, so a
-    group's pairs with the next day's event are mostly missing, and a few same-story edges
-    would carry a whole reprinted story over (the test of a reprinted story's weight)."""
+    pages moves only to leave: in a large corpus most pairs between two big groups were never
+    candidates, and those that were are the most alike, so the sum over the judged pairs
+    leans toward one event and could carry a whole reprinted story over to the next day's
+    event (the test of a reprinted story's weight)."""
     atom_of = {m: root for root, members in groups.items() for m in members}
     weight: dict[int, dict[int, float]] = {}
     for pair in pairs:
