@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,8 +165,8 @@ def settle_by_judgements(
     threshold: float,
 ) -> list[list[int]]:
     """Louvain sees only the pairs judged one event, so a page of the next day's event joined
-    by two or three of them is pulled into a story whose other pages were all judged *not* its
-    event. Here every judged pair between two atoms (copy groups, `groups` by root) counts for
+    by two or three of them is pulled into a story whose other pages were mostly judged *not*
+    its event. Here every judged pair between two atoms (copy groups, `groups` by root) counts for
     or against them: its log-odds of one event against the model's own threshold, `p` being
     the probability of one event (a pair judged another event, by the full judge or the
     screen, carries `1 - p`). In turn, an atom whose own community weighs against it leaves
@@ -179,14 +179,14 @@ def settle_by_judgements(
     leans toward one event and could carry a whole reprinted story over to the next day's
     event (the test of a reprinted story's weight)."""
     atom_of = {m: root for root, members in groups.items() for m in members}
-    weight: dict[int, dict[int, float]] = {}
+    weight: defaultdict[int, defaultdict[int, float]] = defaultdict(lambda: defaultdict(float))
     for pair in pairs:
         u, v = atom_of.get(pair["a"]), atom_of.get(pair["b"])
         if u is None or v is None or u == v or "probability" not in pair:
             continue
         w = _log_odds_of_one_event(pair, threshold)
-        weight.setdefault(u, {})[v] = weight.get(u, {}).get(v, 0.0) + w
-        weight.setdefault(v, {})[u] = weight.get(v, {}).get(u, 0.0) + w
+        weight[u][v] += w
+        weight[v][u] += w
     community_of = {atom: k for k, community in enumerate(communities) for atom in community}
     members = Counter(community_of.values())
     fresh = len(communities)
@@ -195,7 +195,7 @@ def settle_by_judgements(
         for atom in sorted(community_of):
             current = community_of[atom]
             pull: dict[int, float] = {}
-            for other, w in weight.get(atom, {}).items():
+            for other, w in weight[atom].items():
                 if other in community_of:
                     pull[community_of[other]] = pull.get(community_of[other], 0.0) + w
             stay = pull.get(current, 0.0)

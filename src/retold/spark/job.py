@@ -351,18 +351,14 @@ def split_components(
     judged another event too)."""
     chosen = pairs.where(F.col("relation").isin(*relations))
     components = connected_components(chosen.select("a", "b"))
+    grouped = (pairs if inner_pairs else chosen).join(components.withColumnRenamed("id", "a"), "a")
     if inner_pairs:
-        chosen = (
-            pairs.join(components.withColumnRenamed("id", "a"), "a")
-            .join(components.toDF("b", "b_component"), "b")
+        grouped = (
+            grouped.join(components.toDF("b", "b_component"), "b")
             .where(F.col("component") == F.col("b_component"))
-            .drop("b_component", "component")
+            .drop("b_component")
         )
-    return (
-        chosen.join(components.withColumnRenamed("id", "a"), "a")
-        .groupBy("component")
-        .applyInPandas(of_component, schema)
-    )
+    return grouped.groupBy("component").applyInPandas(of_component, schema)
 
 
 def connected_components(edges: DataFrame, max_iterations: int = 50) -> DataFrame:
