@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -205,8 +206,30 @@ def family_metrics(pages: list[Page]) -> dict[str, Any]:
         "families_ari": round(adjusted_rand_score(truth_story, predicted_story), 3),
         "copy_groups_b3_f1": round(cf, 3),
         "copy_groups_ari": round(adjusted_rand_score(truth_copy, predicted_copy), 3),
+        **corpus_pair_figures(kept, predicted_story, predicted_copy),
         "ingest_and_link_seconds": round(elapsed, 1),
     }
+
+
+def corpus_pair_figures(
+    pages: list[Page], family: list[str], copy_group: list[str]
+) -> dict[str, float | None]:
+    """The pair figures as the corpus answers them: two pages are copies when it puts them in
+    one copy group, one event when in one family. A pair inside a wire family that shares too
+    little text to be judged a copy on its own is a copy here when the group links it through
+    the others."""
+    rows = []
+    for i, j in combinations(range(len(pages)), 2):
+        relation = (
+            "rewrite"
+            if copy_group[i] == copy_group[j]
+            else "same-story"
+            if family[i] == family[j]
+            else "related"
+        )
+        rows.append((true_class(pages[i], pages[j]), relation))
+    figures = pair_metrics(rows)
+    return {f"corpus_{key}": figures[key] for key in PAIR_FIGURES}
 
 
 def by_language_pair(judged: list[dict[str, Any]]) -> dict[str, Any]:
@@ -275,6 +298,7 @@ HEADLINE = [
     "families_ari",
     "copy_groups_b3_f1",
     "copy_groups_ari",
+    *(f"corpus_{key}" for key in PAIR_FIGURES),
 ]
 
 

@@ -259,6 +259,26 @@ def test_figures_grouped_by_spaces_are_one_figure() -> None:
     assert "2 750" in numbers
 
 
+def test_a_clock_time_is_one_fact_and_a_changed_time_shows() -> None:
+    """Al Jazeera's Arabic report of the Chandrayaan-3 landing gives "18:00 ... (12:30 GMT)",
+    AFP's "12H34 GMT": the facts are those times (12:30 and 12:34 differ), not the numbers 18,
+    00, 12 and 30."""
+    from retold.facts import extract_facts, same_figures
+
+    arabic = extract_facts(
+        ["وهبطت “شاندريان 3” بعد الساعة 18:00 بالتوقيت المحلي الهندي (12:30 بتوقيت غرينتش)."],
+        "ar",
+        "rules",
+    )
+    assert {(f.kind, f.text) for f in arabic} >= {("date", "18:00"), ("date", "12:30")}
+    assert "00" not in {f.text for f in arabic}
+    portuguese = extract_facts(["A alunissagem aconteceu às 12h34 GMT."], "pt", "rules")
+    assert [(f.kind, f.text) for f in portuguese] == [("date", "12h34 GMT")]
+    earlier = extract_facts(["O pouso foi às 12:30."], "pt", "rules")[0]
+    assert same_figures(earlier, next(f for f in arabic if f.text == "12:30"))
+    assert not same_figures(earlier, portuguese[0])
+
+
 def test_the_evidence_names_the_days_two_events_fall_on(pipeline: Pipeline) -> None:
     """The reader sees why the seeds' event and the Ryanair diversion are two events: they
     name no day in common. Told the same way whichever article comes first."""

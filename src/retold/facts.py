@@ -57,6 +57,8 @@ RULE_DATE = re.compile(
     r"(?:yesterday|today|tomorrow)|(?:in|since|until|by)\s+(?:1[89]|20)\d\d)\b",
     re.IGNORECASE,
 )
+# A clock time is one fact ("18:00", "12H34 GMT", "9h30"), not two numbers.
+RULE_TIME = re.compile(r"(?<![\w.:,])(?:[01]?\d|2[0-3])\s?[:hH]\s?[0-5]\d(?![\d:])(?:\s?(?:GMT|UTC))?")
 RULE_NUMBER = re.compile(
     rf"(?<![\w.])(?:{GROUPED_FIGURE}|\d+(?:[.,]\d+)*)(?:\s?%|\s?(?:million|billion|percent))?"
 )
@@ -217,7 +219,8 @@ def _balanced(text: str, next_char: str) -> str:
 def _rule_entities(sentence: str, language: str | None = "en") -> list[tuple[FactKind, str]]:
     entities: list[tuple[FactKind, str]] = []
     date_spans = [m.span() for m in RULE_DATE.finditer(sentence)]
-    entities.extend(("date", sentence[s:e]) for s, e in date_spans)
+    date_spans += [m.span() for m in RULE_TIME.finditer(sentence)]
+    entities.extend(("date", sentence[s:e]) for s, e in sorted(date_spans))
     for match in RULE_NUMBER.finditer(sentence):
         if not any(s <= match.start() < e for s, e in date_spans):
             entities.append(("number", match.group().strip()))
