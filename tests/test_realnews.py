@@ -510,3 +510,22 @@ def test_versions_across_languages_are_seen_by_their_order_and_their_leads(
 ) -> None:
     result = pipeline.compare(page(first), page(second))
     assert result.relation in accepted, (result.relation, result.probability)
+
+
+def test_titles_and_elided_articles_are_not_people() -> None:
+    """The French tagger calls "Le roi", "président de la République" and a stray "n’" people
+    and keeps the elided article in "d’Odisha"; the evidence then lists "Le roi" among the full
+    names one side lacks."""
+    from retold.facts import extract_facts
+
+    facts = extract_facts(
+        [
+            "Le roi a reçu le président de la République, qui n’a pas cité Emmanuel Macron.",
+            "Le train venait d’Odisha, selon Omar el-Béchir.",
+        ],
+        "fr",
+    )
+    people = {f.text for f in facts if f.kind == "person"}
+    assert "Emmanuel Macron" in people and "Omar el-Béchir" in people
+    assert not people & {"Le roi", "président de la République", "n’"}
+    assert "Odisha" in {f.text for f in facts} and "d’Odisha" not in {f.text for f in facts}

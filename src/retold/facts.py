@@ -58,7 +58,9 @@ RULE_DATE = re.compile(
     re.IGNORECASE,
 )
 # A clock time is one fact ("18:00", "12H34 GMT", "9h30"), not two numbers.
-RULE_TIME = re.compile(r"(?<![\w.:,])(?:[01]?\d|2[0-3])\s?[:hH]\s?[0-5]\d(?![\d:])(?:\s?(?:GMT|UTC))?")
+RULE_TIME = re.compile(
+    r"(?<![\w.:,])(?:[01]?\d|2[0-3])\s?[:hH]\s?[0-5]\d(?![\d:])(?:\s?(?:GMT|UTC))?"
+)
 RULE_NUMBER = re.compile(
     rf"(?<![\w.])(?:{GROUPED_FIGURE}|\d+(?:[.,]\d+)*)(?:\s?%|\s?(?:million|billion|percent))?"
 )
@@ -204,9 +206,38 @@ def _spacy_entities(sentences: list[str], language: str) -> list[list[tuple[Fact
             kind = SPACY_KINDS.get(ent.label_)
             if kind is None:
                 continue
-            entities.append((kind, _balanced(ent.text, doc.text[ent.end_char : ent.end_char + 1])))
+            text = _balanced(ent.text, doc.text[ent.end_char : ent.end_char + 1])
+            if language == "fr":
+                text = ELIDED_START.sub("", text)
+            if kind == "person" and not _name_like(text):
+                continue
+            if text:
+                entities.append((kind, text))
         results.append(entities)
     return results
+
+
+# French elides an article or a particle onto the next word ("d’Odisha", "qu’Artémis"); the
+# tagger keeps it inside the entity, and on its own ("n’") calls it a person.
+ELIDED_START = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]\s*", re.IGNORECASE)
+# Lower-case words a personal name may hold ("Ursula von der Leyen", "Omar el-Béchir").
+NAME_PARTICLES = {"der", "den", "la", "le", "ter", "ten", "y", "e", "ibn", "bint", "abu"}
+
+
+def _name_like(text: str) -> bool:
+    """A person's name is capitalised word by word, but for its particles: "président de la
+    République", "Le roi" or a stray "n’" is no one's name, though the tagger says so."""
+    words = text.split()
+    return (
+        bool(words)
+        and all(
+            word.lower() in NAME_CONNECTORS
+            or word.lower() in NAME_PARTICLES
+            or any(part[:1].isupper() for part in re.split(r"[-'’]", word))
+            for word in words
+        )
+        and any(word[:1].isupper() for word in words)
+    )
 
 
 def _balanced(text: str, next_char: str) -> str:
