@@ -157,6 +157,29 @@ def test_one_wrong_copy_does_not_make_two_wire_texts_one_copy_group() -> None:
     assert copy_communities([copy(1, 2), copy(2, 3)]) == [[1, 2, 3]]
 
 
+def test_pages_judged_no_copy_of_most_of_a_copy_group_stay_out_of_it() -> None:
+    """The pairs judged among five real pages of the Ethiopian Airlines crash (validation
+    split): three French reprints of one APS text, a Greek and a Romanian report. One reprint
+    was judged a translation of both others; its two twins were judged the same story, no copy,
+    with both. Louvain over the copy pairs alone made the five one copy group; the pairs judged
+    no copy keep the Greek and Romanian pages out of the APS text's group."""
+    from retold.stories import copy_communities, family_communities
+
+    def pair(a: int, b: int, relation: str, probability: float) -> dict:
+        return {"a": a, "b": b, "relation": relation, "probability": probability}
+
+    pairs = [
+        pair(1, 2, "rewrite", 1.0), pair(1, 3, "rewrite", 0.91), pair(2, 3, "rewrite", 0.96),
+        pair(1, 4, "same-story", 0.95), pair(2, 4, "same-story", 0.96),
+        pair(3, 4, "translation", 0.73), pair(1, 5, "same-story", 0.99),
+        pair(2, 5, "same-story", 0.97), pair(3, 5, "translation", 0.65),
+        pair(4, 5, "translation", 0.49),
+    ]  # fmt: skip
+    groups = copy_communities(pairs)
+    assert [1, 2, 3] in groups
+    assert family_communities(pairs) == [[1, 2, 3, 4, 5]]
+
+
 def test_a_reprinted_story_outweighs_a_few_edges_to_the_next_event_of_its_actors() -> None:
     """The pairs judged among eight real pages of two events five days apart (a death
     announced with four reports, two of them translations, and the funeral with four, two of

@@ -237,7 +237,7 @@ def run(options: JobOptions, spark: SparkSession | None = None) -> JobReport:
     stage("judge pairs (compare engine)")
 
     copy_groups = split_components(
-        pairs, COPY_RELATIONS, copy_groups_of_component, COPY_GROUP_SCHEMA
+        pairs, COPY_RELATIONS, copy_groups_of_component, COPY_GROUP_SCHEMA, inner_pairs=True
     )
     tables: dict[str, DataFrame] = {
         "articles": articles.select(*ARTICLE_COLUMNS),
@@ -348,7 +348,7 @@ def split_components(
     """The pairs of `relations`, in connected components, each component handed whole to
     `of_component` (a local stage that splits it as the local corpus does), with every other
     judged pair inside the component when `inner_pairs` (the families step weighs the pairs
-    judged another event too)."""
+    judged another event too, the copy groups step those judged no copy)."""
     chosen = pairs.where(F.col("relation").isin(*relations))
     components = connected_components(chosen.select("a", "b"))
     grouped = (pairs if inner_pairs else chosen).join(components.withColumnRenamed("id", "a"), "a")

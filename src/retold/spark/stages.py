@@ -210,8 +210,8 @@ def communities_of_component(group: pd.DataFrame) -> pd.DataFrame:
 
 
 def copy_groups_of_component(group: pd.DataFrame) -> pd.DataFrame:
-    """One connected component of copy pairs → its copy groups, as the local corpus splits
-    them (each group named by its smallest id)."""
+    """One connected component of copy pairs, and the other pairs judged inside it → its copy
+    groups, as the local corpus splits them (each group named by its smallest id)."""
     pairs = group[["a", "b", "relation", "probability"]].to_dict("records")
     rows = [{"id": m, "copy_group": found[0]} for found in copy_communities(pairs) for m in found]
     return pd.DataFrame(rows, columns=["id", "copy_group"])
