@@ -39,6 +39,6 @@ bench: setup
 	$(BIN)/python bench/bench_lsh.py
 	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_fetch.py
-	$(BIN)/python bench/eval_realnews.py --before bench/results/realnews_stop26.json
+	$(BIN)/python bench/eval_realnews.py --before bench/results/realnews_stop27.json
 	$(BIN)/python bench/eval_cascade.py
 	$(BIN)/python bench/bench_peer.py
