@@ -140,6 +140,11 @@ def test_one_wrong_edge_does_not_merge_two_story_families(tmp_path) -> None:  # 
     corpus.close()
 
 
+def pair(a: int, b: int, relation: str, probability: float) -> dict:
+    """A pair as the store hands it to the stories step."""
+    return {"a": a, "b": b, "relation": relation, "probability": probability}
+
+
 def test_one_wrong_copy_does_not_make_two_wire_texts_one_copy_group() -> None:
     """Two agency texts of one event, each reprinted three times, and one reprint judged a
     translation of the other agency's text: two copy groups (still one story family). A chain
@@ -167,9 +172,6 @@ def test_a_page_goes_to_the_copy_group_its_judged_pairs_pull_it_to() -> None:
     the other report stands alone."""
     from retold.stories import copy_communities, family_communities
 
-    def pair(a: int, b: int, relation: str, probability: float) -> dict:
-        return {"a": a, "b": b, "relation": relation, "probability": probability}
-
     pairs = [
         pair(1, 2, "rewrite", 0.98), pair(1, 3, "translation", 0.98),
         pair(2, 3, "translation", 0.97), pair(1, 4, "same-story", 0.97),
@@ -187,9 +189,6 @@ def test_a_reprinted_story_outweighs_a_few_edges_to_the_next_event_of_its_actors
     since each event's pages hold together by many more. Before the families kept their copy
     groups' inner weight, these eight were one family."""
     from retold.stories import family_communities
-
-    def pair(a: int, b: int, relation: str, probability: float) -> dict:
-        return {"a": a, "b": b, "relation": relation, "probability": probability}
 
     death = [
         pair(1, 2, "rewrite", 0.92), pair(1, 3, "translation", 0.63),
@@ -215,9 +214,6 @@ def test_a_page_judged_another_event_by_most_of_a_story_stays_out_of_it() -> Non
     of a story and another event with the story's six others: not a member of the story. Its
     two same-story edges alone pulled it into the story before the pairs against counted."""
     from retold.stories import family_communities
-
-    def pair(a: int, b: int, relation: str, probability: float) -> dict:
-        return {"a": a, "b": b, "relation": relation, "probability": probability}
 
     story = [pair(a, b, "same-story", 0.9) for a, b in combinations(range(1, 9), 2)]
     intruder = [pair(1, 9, "same-story", 0.7), pair(2, 9, "same-story", 0.6)]
