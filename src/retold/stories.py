@@ -118,16 +118,7 @@ def copy_communities(pairs: list[dict[str, Any]]) -> list[list[int]]:
         if pair["relation"] in COPY_RELATIONS:
             _add_weight(graph, pair["a"], pair["b"], float(pair.get("probability", 0.5)))
     communities = _communities(graph, COPY_RESOLUTION)
-    return settle_copies(communities, pairs, copy_threshold())
-
-
-def copy_threshold() -> float:
-    """The probability of a copy at which the relation model calls a pair a copy; even odds
-    without a packaged model."""
-    from retold.relate import RelationModel
-
-    model = RelationModel.packaged()
-    return model.copy_threshold if model else 0.5
+    return settle_copies(communities, pairs, model_thresholds()[0])
 
 
 def settle_copies(
@@ -182,17 +173,17 @@ def family_communities(pairs: list[dict[str, Any]]) -> list[list[int]]:
         _add_weight(graph, min(u, v), max(u, v), float(pair.get("probability", 0.5)))
     groups = copies.groups()
     communities = _communities(graph, FAMILY_RESOLUTION)
-    settled = settle_by_judgements(communities, pairs, groups, one_event_threshold())
+    settled = settle_by_judgements(communities, pairs, groups, model_thresholds()[1])
     return sorted(sorted(m for root in community for m in groups[root]) for community in settled)
 
 
-def one_event_threshold() -> float:
-    """The probability of one event at which the relation model calls a pair one event (its
-    story threshold); even odds without a packaged model."""
+def model_thresholds() -> tuple[float, float]:
+    """The packaged relation model's (copy, one event) thresholds: the probabilities at which it
+    calls a pair a copy and one event; even odds without a packaged model."""
     from retold.relate import RelationModel
 
     model = RelationModel.packaged()
-    return model.story_threshold if model else 0.5
+    return (model.copy_threshold, model.story_threshold) if model else (0.5, 0.5)
 
 
 def settle_by_judgements(
